@@ -1,0 +1,1 @@
+"""Campaigns: one survey cycle of one frozen questionnaire version."""

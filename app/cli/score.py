@@ -1,0 +1,107 @@
+"""`cybermaturity score`: score an answers file offline, without the web app or a database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from questionnaires.answers import AnswersError, AnswersFileError, load_answers_file, parse_answers
+from questionnaires.schema import Definition
+from questionnaires.yamlio import load_yaml
+from scoring import highlights, profile_to_json, score
+from scoring.profile import Profile, Tier
+
+_SHOWN = 3  # strengths, growth areas and opportunities in the summary
+
+
+@click.command("score")
+@click.argument("questionnaire_id")
+@click.argument("answers_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--version", "version", type=click.IntRange(min=1), help="Questionnaire version.")
+@click.option("--json", "as_json", is_flag=True, help="Print the full profile as JSON.")
+def score_command(
+    questionnaire_id: str, answers_file: Path, version: int | None, as_json: bool
+) -> None:
+    """Score ANSWERS_FILE (YAML or JSON) against questionnaire QUESTIONNAIRE_ID."""
+    try:
+        document = load_answers_file(answers_file)
+    except AnswersFileError as exc:
+        _fail(list(exc.problems), prefix=f"{answers_file}: ")
+    if document.questionnaire != questionnaire_id:
+        found = document.questionnaire
+        _fail([f"answers are for {found!r}, not {questionnaire_id!r}"], f"{answers_file}: ")
+    if version is not None and document.version != version:
+        found_version = document.version
+        _fail([f"answers are for version {found_version}, not {version}"], f"{answers_file}: ")
+    definition = _find_definition(questionnaire_id, document.version)
+    if definition is None:
+        _fail([f"unknown questionnaire {questionnaire_id!r} version {document.version}"])
+    try:
+        answers = parse_answers(definition, document.answers)
+    except AnswersError as exc:
+        _fail([str(problem) for problem in exc.problems], prefix=f"{answers_file}: ")
+    profile = score(definition, answers, country=document.country)
+    if as_json:
+        click.echo(json.dumps(profile_to_json(profile), indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(summary_lines(definition, profile)))
+
+
+def _fail(problems: list[str], prefix: str = "") -> NoReturn:
+    """One line per problem on stderr, then exit 1."""
+    for problem in problems:
+        click.echo(f"{prefix}{problem}", err=True)
+    raise click.exceptions.Exit(1)
+
+
+def _find_definition(questionnaire_id: str, version: int) -> Definition | None:
+    # Stand-in until questionnaires.loader exists.
+    folder = Path(__file__).resolve().parents[2] / "questionnaires" / "definitions"
+    for path in sorted(folder.glob("*.yaml")):
+        definition = Definition.model_validate(load_yaml(path.read_text("utf-8"), str(path)))
+        if definition.id == questionnaire_id and definition.version == version:
+            return definition
+    return None
+
+
+def summary_lines(definition: Definition, profile: Profile) -> list[str]:
+    """A readable summary: total and tier, section scores, then what stands out."""
+    unit = "points" if profile.model == "weighted" else "mean level"
+    country = f", {profile.country}" if profile.country else ""
+    lines = [
+        f"{profile.questionnaire} version {profile.version} ({profile.model} model{country})",
+        f"Total: {profile.total:.2f} of {profile.max_total:g} {unit}; tier: {_tier(profile.tier)}",
+        "",
+        f"{profile.section_kind.capitalize()}:",
+    ]
+    titles = {s.id: s.title.get("en") for s in definition.sections}
+    width = max((len(s.id) for s in profile.sections), default=0)
+    for section in profile.sections:
+        figure = f"{section.score:6.2f} of {section.max_score:g}" if section.counted else "  (none)"
+        lines.append(f"  {section.id:<{width}}  {figure}  {titles[section.id]}")
+    return lines + _highlight_lines(profile)
+
+
+def _tier(tier: Tier | None) -> str:
+    return f"{tier.rank} ({tier.name.get('en')})" if tier else "none reached"
+
+
+def _highlight_lines(profile: Profile) -> list[str]:
+    found = highlights(profile, limit=_SHOWN)
+    lines = [""]
+    if found.strengths:
+        listed = ", ".join(f"{d.id} ({d.difference:+.2f})" for d in found.strengths)
+        lines.append(f"Relative strengths: {listed}")
+    if found.growth:
+        listed = ", ".join(f"{d.id} ({d.difference:+.2f})" for d in found.growth)
+        lines.append(f"Areas for growth: {listed}")
+    if found.opportunities:
+        listed = ", ".join(f"{o.id} (+{o.gain:.2f})" for o in found.opportunities)
+        lines.append(f"Largest gains if brought to full marks: {listed}")
+    if profile.next_tier is not None and profile.gaps:
+        lines.append(f"Short of tier {_tier(profile.next_tier)}:")
+        lines += [f"  {g.id}: level {g.level}, needs {g.required}" for g in profile.gaps]
+    return lines if len(lines) > 1 else []

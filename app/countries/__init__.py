@@ -1,0 +1,1 @@
+"""Countries and ITU regions: the reference data every submission belongs to."""

@@ -1,0 +1,122 @@
+"""The database layer: the declarative base, shared column types and the request-scoped session."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from flask import Flask, current_app, has_app_context
+from flask.globals import app_ctx
+from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every database (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+#: JSON everywhere, JSONB on PostgreSQL (indexable, compact).
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Model(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType}
+
+    def __repr__(self) -> str:
+        return model_repr(self, "id")
+
+
+def model_repr(obj: object, *attrs: str) -> str:
+    """One `__repr__` shape for every model: `<Name id=1 code='FR'>`."""
+    shown = " ".join(f"{attr}={getattr(obj, attr, None)!r}" for attr in attrs)
+    return f"<{type(obj).__name__} {shown}>"
+
+
+class AppSession(Session):
+    """Binds to the current app's engine unless a test bound it to a connection."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Any:
+        if self.bind is not None:
+            return self.bind
+        return current_app.extensions["database_engine"]
+
+
+def _app_context_id() -> int:
+    # Outside an app context (a test body, a script) all code shares one scope.
+    return id(cast(Any, app_ctx)._get_current_object()) if has_app_context() else 0
+
+
+#: One session per app context (a request, a CLI command, a task); removed at teardown.
+session = scoped_session(sessionmaker(class_=AppSession), scopefunc=_app_context_id)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        _make_sqlite_transactional(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _make_sqlite_transactional(engine: Engine) -> None:
+    """pysqlite's implicit transactions break SAVEPOINT and foreign keys; take control of them.
+
+    SQLAlchemy documents this recipe under "Serializable isolation / Savepoints / Transactional
+    DDL" for pysqlite.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def init_app(app: Flask) -> None:
+    # Engines open their pool lazily: nothing connects at factory time, so forked workers are safe.
+    app.extensions["database_engine"] = make_engine(app.config["DATABASE_URL"])
+    app.teardown_appcontext(_remove_session)
+
+
+def _remove_session(_exc: BaseException | None) -> None:
+    session.remove()

@@ -1,0 +1,1 @@
+"""Reviewing submissions: comments per question, returning, validating, publishing."""

@@ -1,0 +1,1 @@
+"""Filling in a questionnaire: submissions, answers and their evidence."""

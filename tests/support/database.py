@@ -1,0 +1,40 @@
+"""Creating throwaway databases for tests: SQLite files, or PostgreSQL databases on a server."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import create_engine, make_url, text
+
+from app.cli.database import alembic_config
+
+
+@contextlib.contextmanager
+def empty_database(server_url: str | None, folder: Path, name: str) -> Iterator[str]:
+    """Yield the URL of a new, empty database; drop it afterwards."""
+    if not server_url:
+        yield f"sqlite:///{folder / f'{name}.db'}"
+        return
+    url = make_url(server_url)
+    db_name = f"cmtest_{name}".lower()
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{db_name}"'))
+    try:
+        yield url.set(database=db_name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    command.downgrade(alembic_config(url), revision)
