@@ -42,6 +42,7 @@ def _configure_logging(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app.auth.loader import load_user
+    from app.auth.views import unauthorized
     from app.extensions import csrf, limiter, login_manager
     from app.i18n import _l
 
@@ -51,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(unauthorized)
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     limiter.init_app(app)
 
@@ -82,6 +84,8 @@ def _init_request_handlers(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.auth.blueprint import bp as auth_bp
     from app.home.blueprint import bp as home_bp
+    from app.survey.blueprint import bp as survey_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(survey_bp)

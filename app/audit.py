@@ -79,5 +79,5 @@ def record(
         meta=meta or {},
     )
     db.session.add(entry)
-    logger.info("audit %s: %s", module, summary)
+    logger.debug("audit %s: %s", module, summary)
     return entry

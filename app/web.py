@@ -6,11 +6,24 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from flask import Flask, Response, g
+from flask import (
+    Flask,
+    Response,
+    abort,
+    g,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+)
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError, generate_csrf
 
 from app import db
+from app.i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -95,3 +108,63 @@ def _security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.add_url_rule("/csrf-token", "csrf_token", csrf_token_json)
+
+
+def send_attachment(path: Path, download_name: str, mimetype: str) -> Response:
+    """A stored file as a private, uncached download that a browser never renders inline."""
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=download_name,
+        max_age=0,
+        conditional=True,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def replay_fields() -> list[tuple[str, str]]:
+    """The fields of the current POST, to send again after a fresh token or a new sign-in."""
+    return [(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"]
+
+
+def replay_page(message: str, status: int) -> tuple[str, int]:
+    """The posted form, kept whole, with a button to send it again (with a valid token)."""
+    return (
+        render_template(
+            "replay.html",
+            message=message,
+            fields=replay_fields(),
+            action=request.full_path.rstrip("?"),
+            had_files=any(f.filename for f in request.files.values()),
+        ),
+        status,
+    )
+
+
+def _csrf_error(error: CSRFError) -> ResponseReturnValue:
+    if _wants_json():
+        return jsonify(error="csrf", message=_("The page has expired. Reload it.")), 400
+    logger.info("CSRF failure on %s: %s", request.path, error.description)
+    return replay_page(
+        _(
+            "This page had expired, so nothing was saved yet. Nothing you typed is lost: "
+            "send it again with the button below."
+        ),
+        400,
+    )
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json" or request.is_json
+
+
+def csrf_token_json() -> ResponseReturnValue:
+    """A fresh CSRF token for pages open for hours (autosave asks for one when it expires)."""
+    return jsonify(csrf_token=generate_csrf())

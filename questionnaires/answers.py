@@ -37,9 +37,12 @@ _YES_NO_PARTIAL = ("yes", "no", "partial")
 class AnswerError(ValueError):
     """One answer that does not fit its question."""
 
-    def __init__(self, question_id: str, message: str) -> None:
+    def __init__(self, question_id: str, message: str, code: str = "", **params: Any) -> None:
         self.question_id = question_id
         self.message = message
+        # A stable name for the problem and its figures, for messages in the user's language.
+        self.code = code
+        self.params = params
         super().__init__(f"{question_id}: {message}")
 
 
@@ -58,9 +61,9 @@ def normalize_answer(question: Question, raw: Any) -> AnswerValue | None:
     """
     if raw is None or (isinstance(raw, str | list | tuple) and _is_blank(raw)):
         return None
-    if raw == NOT_APPLICABLE:
+    if isinstance(raw, str) and raw.strip() == NOT_APPLICABLE:
         if not question.not_applicable:
-            raise AnswerError(question.id, "this question cannot be answered n/a")
+            raise AnswerError(question.id, "this question cannot be answered n/a", "not_applicable")
         return NOT_APPLICABLE
     return _NORMALIZERS[question.type](question, raw)
 
@@ -69,15 +72,15 @@ def _is_blank(raw: str | list[Any] | tuple[Any, ...]) -> bool:
     return not raw.strip() if isinstance(raw, str) else not raw
 
 
-def _fail(question: Question, message: str) -> AnswerError:
-    return AnswerError(question.id, message)
+def _fail(question: Question, message: str, code: str = "", **params: Any) -> AnswerError:
+    return AnswerError(question.id, message, code, **params)
 
 
 def _one_of(question: Question, raw: Any, allowed: tuple[str, ...]) -> str:
     if isinstance(raw, str) and raw in allowed:
         return raw
     expected = ", ".join(f'"{a}"' for a in allowed)
-    raise _fail(question, f"expected one of {expected}, got {raw!r}")
+    raise _fail(question, f"expected one of {expected}, got {raw!r}", "choice")
 
 
 def _yes_no(question: Question, raw: Any) -> str:
@@ -90,10 +93,10 @@ def _yes_no_partial(question: Question, raw: Any) -> str:
 
 def _choice_id(question: Question, raw: Any) -> str:
     if not isinstance(raw, str):
-        raise _fail(question, f"expected a choice id, got {raw!r}")
+        raise _fail(question, f"expected a choice id, got {raw!r}", "choice")
     if question.choice(raw) is None:
         known = ", ".join(c.id for c in question.choices or ())
-        raise _fail(question, f"{raw!r} is not one of its choices ({known})")
+        raise _fail(question, f"{raw!r} is not one of its choices ({known})", "choice")
     return raw
 
 
@@ -108,26 +111,41 @@ def _multi_choice(question: Question, raw: Any) -> tuple[str, ...]:
 def _number(question: Question, raw: Any) -> int | float:
     # bool is an int subclass in Python, but `true` is not a count of anything.
     if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
-        raise _fail(question, f"expected a number, got {raw!r}")
+        raise _fail(question, f"expected a number, got {raw!r}", "number")
     if question.integer:
         if raw != int(raw):
-            raise _fail(question, f"expected a whole number, got {raw!r}")
+            raise _fail(question, f"expected a whole number, got {raw!r}", "integer")
         raw = int(raw)
     if question.min is not None and raw < question.min:
-        raise _fail(question, f"{raw} is below the minimum {question.min:g}")
+        raise _fail(
+            question, f"{raw} is below the minimum {question.min:g}", "min", limit=question.min
+        )
     if question.max is not None and raw > question.max:
-        raise _fail(question, f"{raw} is above the maximum {question.max:g}")
+        raise _fail(
+            question, f"{raw} is above the maximum {question.max:g}", "max", limit=question.max
+        )
     return raw
 
 
 def _text(question: Question, raw: Any) -> str:
     if not isinstance(raw, str):
-        raise _fail(question, f"expected text, got {raw!r}")
+        raise _fail(question, f"expected text, got {raw!r}", "text")
     text = raw.strip()
     if question.min_length is not None and len(text) < question.min_length:
-        raise _fail(question, f"expected at least {question.min_length} characters")
+        raise _fail(
+            question,
+            f"expected at least {question.min_length} characters",
+            "min_length",
+            limit=question.min_length,
+        )
     if question.max_length is not None and len(text) > question.max_length:
-        raise _fail(question, f"expected at most {question.max_length} characters")
+        raise _fail(
+            question,
+            f"expected at most {question.max_length} characters",
+            "max_length",
+            limit=question.max_length,
+            length=len(text),
+        )
     return text
 
 
@@ -140,18 +158,18 @@ def _date(question: Question, raw: Any) -> str:
             return date.fromisoformat(raw.strip()).isoformat()
         except ValueError:
             pass
-    raise _fail(question, f"expected a date as YYYY-MM-DD, got {raw!r}")
+    raise _fail(question, f"expected a date as YYYY-MM-DD, got {raw!r}", "date")
 
 
 def _urls(question: Question, raw: Any) -> tuple[str, ...]:
     items = [raw] if isinstance(raw, str) else raw
     if not isinstance(items, list | tuple):
-        raise _fail(question, f"expected a URL or a list of URLs, got {raw!r}")
+        raise _fail(question, f"expected a URL or a list of URLs, got {raw!r}", "url")
     urls: list[str] = []
     for item in items:
         url = item.strip() if isinstance(item, str) else item
         if not is_http_url(url):
-            raise _fail(question, f"expected an http(s) URL, got {item!r}")
+            raise _fail(question, f"expected an http(s) URL, got {item!r}", "url")
         if url not in urls:
             urls.append(url)
     return tuple(urls)
@@ -170,7 +188,7 @@ def is_http_url(value: Any) -> bool:
 
 def _level(question: Question, raw: Any) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or raw not in LEVELS:
-        raise _fail(question, f"expected a level 0, 1, 2, 3 or 4, got {raw!r}")
+        raise _fail(question, f"expected a level 0, 1, 2, 3 or 4, got {raw!r}", "level")
     return raw
 
 

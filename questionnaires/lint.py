@@ -12,7 +12,7 @@ import json
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -269,19 +269,28 @@ def _sorted(problems: Iterable[Problem]) -> list[Problem]:
 
 
 class _Lines:
-    """Finds the 1-based line of a path in the YAML node tree, or of its nearest ancestor."""
+    """Finds the 1-based line of a path in the YAML node tree, or of its nearest ancestor.
+
+    The tree is composed on first use only: a valid file never needs it.
+    """
 
     def __init__(self, text: str | None) -> None:
+        self._text = text
         self._root: yaml.Node | None = None
-        if text is not None:
+
+    def _tree(self) -> yaml.Node | None:
+        if self._root is None and self._text is not None:
+            text, self._text = self._text, None
+            # Composing builds nodes only, so the loader's boolean rules do not matter here.
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
             try:
-                # Composing builds nodes only, so the loader's boolean rules do not matter here.
-                self._root = yaml.compose(text, Loader=yaml.SafeLoader)
+                self._root = yaml.compose(text, Loader=loader)
             except yaml.YAMLError:
                 self._root = None
+        return self._root
 
     def __call__(self, loc: Loc) -> int | None:
-        node = self._root
+        node = self._tree()
         if node is None:
             return None
         line = int(node.start_mark.line) + 1
@@ -357,9 +366,26 @@ def _validation_problems(
 ) -> list[Problem]:
     errors = [_split(e, data) for e in exc.errors(include_url=False)]
     kept, vague = _pick_members(errors, data)
+    kept = _merge_missing_translations(kept)
     problems = [_problem(e.path, _message_for(e, data), data, source, lines) for e in kept]
     problems += [_problem(p, _vague(p, m, data), data, source, lines) for p, m in vague.items()]
     return _sorted(problems)
+
+
+def _merge_missing_translations(errors: Sequence[_Error]) -> list[_Error]:
+    """One error for all the languages missing from one text, e.g. path (..., "ar, zh")."""
+    groups: dict[Loc | int, list[_Error]] = {}
+    for i, error in enumerate(errors):
+        missing = error.type == "missing" and bool(error.path) and error.path[-1] in LANGUAGES
+        groups.setdefault(error.path[:-1] if missing else i, []).append(error)
+    return [_merged(group) for group in groups.values()]
+
+
+def _merged(group: Sequence[_Error]) -> _Error:
+    if len(group) == 1:
+        return group[0]
+    langs = ", ".join(str(e.path[-1]) for e in group)
+    return replace(group[0], path=(*group[0].path[:-1], langs))
 
 
 def _problem(path: Loc, message: str, data: Any, source: str, lines: _Lines) -> Problem:
@@ -536,7 +562,8 @@ def _is_text(parent: Loc) -> bool:
 def _text_message(error: _Error, lang: str, parent: Loc, inside: str) -> str:
     where = "" if parent in _MAIN_TEXTS else inside
     if error.type == "missing":
-        return f"missing translation: {lang}{where}"
+        plural = "s" if ", " in lang else ""
+        return f"missing translation{plural}: {lang}{where}"
     if error.type == "string_too_short":
         return f"empty translation: {lang}{where}"
     if error.type == "extra_forbidden":
@@ -594,7 +621,7 @@ class Issue:
 
 @dataclass(frozen=True)
 class _Placed:
-    """A node of the tree with its kind, the id of its parent and its path in the data."""
+    """A node of the tree with its kind, its parent node and its path in the data."""
 
     kind: str
     node: Section | Indicator | Question

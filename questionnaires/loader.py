@@ -44,7 +44,7 @@ class DefinitionError(ValueError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class UnknownDefinition(KeyError):
+class UnknownDefinition(KeyError):  # noqa: N818 - reads as "unknown definition" at call sites
     """No definition with this id (and version)."""
 
     def __str__(self) -> str:

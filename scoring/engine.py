@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from questionnaires.conditions import visible_among
+from questionnaires.conditions import Visibility
 from questionnaires.schema import (
     NOT_APPLICABLE,
-    Condition,
     Definition,
     LevelTier,
     Question,
@@ -38,14 +37,43 @@ from scoring.profile import (
 Credit = Callable[[Any], float]
 
 
-@dataclass(frozen=True, slots=True)
 class _QuestionPlan:
-    id: str
-    section: str
-    indicator: str
-    indicator_index: int
-    weight: float
-    credit: Credit | None  # None: the question never earns credit
+    """One question, compiled. A QuestionScore depends only on why the question did not count,
+    or on its credit (one of a few values per question), so each is built once and shared."""
+
+    __slots__ = ("_fixed", "_memo", "_unanswered", "credit", "id", "indicator_index", "key")
+
+    def __init__(
+        self, question: Question, section_id: str, indicator_id: str, index: int, model: str
+    ) -> None:
+        self.id = question.id
+        self.indicator_index = index
+        self.credit = _credit_function(question, model)  # None: it never earns credit
+        self.key = (question.id, section_id, indicator_id, question.weight)
+        reasons: tuple[Reason, ...] = ("not_scored", "hidden", "not_applicable")
+        self._fixed = {
+            (reason, answered): QuestionScore(*self.key, None, False, answered, reason)
+            for reason in reasons
+            for answered in (False, True)
+        }
+        self._unanswered = QuestionScore(*self.key, 0.0, True, False)
+        self._memo: dict[float, QuestionScore] = {}
+
+    def outcome(self, value: Any, hidden: frozenset[str]) -> QuestionScore:
+        answered = value is not None
+        if self.credit is None:
+            return self._fixed["not_scored", answered]
+        if self.id in hidden:
+            return self._fixed["hidden", answered]
+        if not answered:
+            return self._unanswered
+        if value == NOT_APPLICABLE:
+            return self._fixed["not_applicable", True]
+        credit = self.credit(value)
+        found = self._memo.get(credit)
+        if found is None:
+            found = self._memo.setdefault(credit, QuestionScore(*self.key, credit, True, True))
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +87,7 @@ class _IndicatorPlan:
 class _Plan:
     definition: Definition
     questions: tuple[_QuestionPlan, ...]
-    conditions: tuple[tuple[str, Condition | None], ...]
-    all_ids: frozenset[str]
-    has_conditions: bool
+    visibility: Visibility | None  # None when no question has a condition
     indicators: tuple[_IndicatorPlan, ...]
     sections: tuple[str, ...]
     section_indicators: tuple[tuple[int, ...], ...]
@@ -91,28 +117,12 @@ def score(
 ) -> Profile:
     """The profile of `answers` (question id -> normalised value, as `parse_answers` returns)."""
     plan = _compile(_ByIdentity(definition))
-    visible = visible_among(plan.conditions, answers) if plan.has_conditions else plan.all_ids
-    questions = tuple(_score_question(q, answers.get(q.id), visible) for q in plan.questions)
+    hidden = plan.visibility.hidden(answers) if plan.visibility else frozenset()
+    get = answers.get
+    questions = tuple([q.outcome(get(q.id), hidden) for q in plan.questions])
     if definition.model == "weighted":
         return _weighted_profile(plan, questions, country)
     return _levels_profile(plan, questions, answers, country)
-
-
-def _score_question(plan: _QuestionPlan, value: Any, visible: frozenset[str]) -> QuestionScore:
-    reason: Reason | None = None
-    if plan.credit is None:
-        reason = "not_scored"
-    elif plan.id not in visible:
-        reason = "hidden"
-    elif value == NOT_APPLICABLE:
-        reason = "not_applicable"
-    answered = value is not None
-    if reason is not None or plan.credit is None:
-        return QuestionScore(
-            plan.id, plan.section, plan.indicator, plan.weight, None, False, answered, reason
-        )
-    credit = plan.credit(value) if answered else 0.0
-    return QuestionScore(plan.id, plan.section, plan.indicator, plan.weight, credit, True, answered)
 
 
 # --- Weighted model ---
@@ -281,25 +291,16 @@ def _compile(key: _ByIdentity) -> _Plan:
             members.append(len(indicators))
             indicators.append(_IndicatorPlan(indicator.id, indicator.weight, s_index))
             questions += [
-                _QuestionPlan(
-                    q.id,
-                    section.id,
-                    indicator.id,
-                    members[-1],
-                    q.weight,
-                    _credit_function(q, definition.model),
-                )
+                _QuestionPlan(q, section.id, indicator.id, members[-1], definition.model)
                 for q in indicator.questions
             ]
         section_indicators.append(tuple(members))
-    conditions = tuple((q.id, q.show_if) for q in definition.questions())
+    conditions = [(q.id, q.show_if) for q in definition.questions()]
     tiers: tuple[ScoreTier | LevelTier, ...] = definition.effective_tiers
     return _Plan(
         definition=definition,
         questions=tuple(questions),
-        conditions=conditions,
-        all_ids=frozenset(q.id for q in questions),
-        has_conditions=any(c is not None for _, c in conditions),
+        visibility=Visibility(conditions) if any(c for _, c in conditions) else None,
         indicators=tuple(indicators),
         sections=tuple(s.id for s in definition.sections),
         section_indicators=tuple(section_indicators),

@@ -103,7 +103,13 @@ class Profile:
         return "pillars" if self.model == "weighted" else "categories"
 
     def section(self, section_id: str) -> SectionScore:
-        return next(s for s in self.sections if s.id == section_id)
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
 
     def question(self, question_id: str) -> QuestionScore:
-        return next(q for q in self.questions if q.id == question_id)
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)

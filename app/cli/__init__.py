@@ -7,9 +7,13 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from app import create_app
 from app.cli.database import db_group
+from app.cli.questionnaires import questionnaires_group
+from app.cli.score import score_command
 
 main = FlaskGroup(create_app=create_app, help="cybermaturity: maturity self-assessment.")
 main.add_command(db_group)
+main.add_command(questionnaires_group)
+main.add_command(score_command)
 
 
 @main.command("demo-data")

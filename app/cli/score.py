@@ -9,8 +9,8 @@ from typing import NoReturn
 import click
 
 from questionnaires.answers import AnswersError, AnswersFileError, load_answers_file, parse_answers
+from questionnaires.loader import DefinitionError, UnknownDefinition, get_definition
 from questionnaires.schema import Definition
-from questionnaires.yamlio import load_yaml
 from scoring import highlights, profile_to_json, score
 from scoring.profile import Profile, Tier
 
@@ -37,8 +37,6 @@ def score_command(
         found_version = document.version
         _fail([f"answers are for version {found_version}, not {version}"], f"{answers_file}: ")
     definition = _find_definition(questionnaire_id, document.version)
-    if definition is None:
-        _fail([f"unknown questionnaire {questionnaire_id!r} version {document.version}"])
     try:
         answers = parse_answers(definition, document.answers)
     except AnswersError as exc:
@@ -57,23 +55,23 @@ def _fail(problems: list[str], prefix: str = "") -> NoReturn:
     raise click.exceptions.Exit(1)
 
 
-def _find_definition(questionnaire_id: str, version: int) -> Definition | None:
-    # Stand-in until questionnaires.loader exists.
-    folder = Path(__file__).resolve().parents[2] / "questionnaires" / "definitions"
-    for path in sorted(folder.glob("*.yaml")):
-        definition = Definition.model_validate(load_yaml(path.read_text("utf-8"), str(path)))
-        if definition.id == questionnaire_id and definition.version == version:
-            return definition
-    return None
+def _find_definition(questionnaire_id: str, version: int) -> Definition:
+    """The shipped definition; exits with the reason if there is none to be had."""
+    try:
+        return get_definition(questionnaire_id, version)
+    except UnknownDefinition as exc:
+        _fail([str(exc)])
+    except DefinitionError as exc:  # a broken shipped file: say where, rather than a traceback
+        _fail([str(problem) for problem in exc.problems])
 
 
 def summary_lines(definition: Definition, profile: Profile) -> list[str]:
     """A readable summary: total and tier, section scores, then what stands out."""
-    unit = "points" if profile.model == "weighted" else "mean level"
+    label = "Total" if profile.model == "weighted" else "Mean level"
     country = f", {profile.country}" if profile.country else ""
     lines = [
         f"{profile.questionnaire} version {profile.version} ({profile.model} model{country})",
-        f"Total: {profile.total:.2f} of {profile.max_total:g} {unit}; tier: {_tier(profile.tier)}",
+        f"{label}: {profile.total:.2f} of {profile.max_total:g}; {_tier(profile.tier)}",
         "",
         f"{profile.section_kind.capitalize()}:",
     ]
@@ -86,7 +84,7 @@ def summary_lines(definition: Definition, profile: Profile) -> list[str]:
 
 
 def _tier(tier: Tier | None) -> str:
-    return f"{tier.rank} ({tier.name.get('en')})" if tier else "none reached"
+    return f"tier {tier.rank} ({tier.name.get('en')})" if tier else "no tier reached"
 
 
 def _highlight_lines(profile: Profile) -> list[str]:
@@ -102,6 +100,6 @@ def _highlight_lines(profile: Profile) -> list[str]:
         listed = ", ".join(f"{o.id} (+{o.gain:.2f})" for o in found.opportunities)
         lines.append(f"Largest gains if brought to full marks: {listed}")
     if profile.next_tier is not None and profile.gaps:
-        lines.append(f"Short of tier {_tier(profile.next_tier)}:")
+        lines.append(f"Short of {_tier(profile.next_tier)}:")
         lines += [f"  {g.id}: level {g.level}, needs {g.required}" for g in profile.gaps]
     return lines if len(lines) > 1 else []

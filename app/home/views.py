@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from flask import render_template
+from flask import redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 
 def index() -> ResponseReturnValue:
-    return render_template("home/index.html", user=current_user)
+    """Signed-in users start at their questionnaires; everyone else sees what this is."""
+    if current_user.is_authenticated:
+        return redirect(url_for("survey.index"))
+    return render_template("home/index.html")

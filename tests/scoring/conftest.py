@@ -1,4 +1,4 @@
-"""Fixture definitions for the scoring tests: small YAML files whose profiles are worked out by hand."""
+"""Fixture definitions for the scoring tests: small YAML files scored by hand."""
 
 from __future__ import annotations
 

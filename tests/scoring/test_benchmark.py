@@ -1,4 +1,4 @@
-"""Regional and global benchmarks, and the minimum group size that keeps countries' scores private."""
+"""Regional and global benchmarks, and the group size that keeps each country's score private."""
 
 from __future__ import annotations
 

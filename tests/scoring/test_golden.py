@@ -7,9 +7,12 @@ from typing import Any
 import pytest
 
 from questionnaires.answers import load_answers_file, parse_answers
+from questionnaires.loader import load_definition
 from questionnaires.schema import Definition
 from scoring import Profile, score
+from scoring.engine import _threshold_credit
 from tests.scoring.conftest import FIXTURES, fixture_definition
+from tests.scoring.strategies import fully_positive
 
 
 def profile_of(definition: Definition, raw: dict[str, Any]) -> Profile:
@@ -246,24 +249,6 @@ def test_default_tiers_from_top_to_bottom(weighted: Definition) -> None:
     assert (empty.tier.rank, empty.tier.id) == (5, "building")
 
 
-def fully_positive(definition: Definition) -> dict[str, Any]:
-    answers: dict[str, Any] = {}
-    for q in definition.questions():
-        if q.type in ("yes_no", "yes_no_partial"):
-            answers[q.id] = "yes"
-        elif q.type == "single_choice":
-            answers[q.id] = max(q.choices or (), key=lambda c: c.score).id
-        elif q.type == "multi_choice":
-            answers[q.id] = [c.id for c in q.choices or ()]
-        elif q.type == "number":
-            answers[q.id] = max(t.min for t in q.thresholds or ())
-        elif q.type == "level":
-            answers[q.id] = 4
-        elif q.type == "text":
-            answers[q.id] = "Done."
-    return answers
-
-
 def test_tier_is_decided_on_the_published_total(tiered: Definition) -> None:
     # 79.996 is published as 80.00, so it must not be shown as 80.00 in the tier below gold.
     from scoring.engine import _ByIdentity, _compile, _score_tier
@@ -286,57 +271,87 @@ def levels_example() -> dict[str, Any]:
 def test_levels_worked_example(levels: Definition) -> None:
     profile = profile_of(levels, levels_example())
     assert [(p.id, p.level) for p in profile.parameters] == [
-        ("o-1", 3),
-        ("o-2", 2),
-        ("o-3", None),  # n/a
-        ("h-1", 2),
-        ("h-2", 1),
+        ("o.gov.mandate", 3),
+        ("o.gov.authority", 2),
+        ("o.svc.catalogue", None),  # n/a
+        ("h.people.ethics", 2),
+        ("h.people.training", 1),
     ]
     assert profile.total == pytest.approx((3 + 2 + 2 + 1) / 4)
     assert {s.id: s.score for s in profile.sections} == pytest.approx({"o": 2.5, "h": 1.5})
     indicators = {i.id: i.score for s in profile.sections for i in s.indicators}
-    assert indicators == pytest.approx({"o.governance": 2.5, "o.services": None, "h.people": 1.5})
-    assert profile.question("h.notes").reason == "not_scored"
-    assert profile.question("o-1").credit == 0.75
+    assert indicators == pytest.approx({"o.gov": 2.5, "o.svc": None, "h.people": 1.5})
+    assert profile.question("h.people.notes").reason == "not_scored"
+    assert profile.question("o.gov.mandate").credit == 0.75
     assert profile.tier is not None
     assert profile.next_tier is not None
     assert (profile.tier.id, profile.next_tier.id) == ("intermediate", "advanced")
     assert [(g.id, g.level, g.required) for g in profile.gaps] == [
-        ("o-1", 3, 4),  # advanced asks level 4 of o-1, level 3 of the others
-        ("o-2", 2, 3),
-        ("h-1", 2, 3),
-        ("h-2", 1, 3),
+        ("o.gov.mandate", 3, 4),  # advanced: level 4 of the mandate, 3 of the others
+        ("o.gov.authority", 2, 3),
+        ("h.people.ethics", 2, 3),
+        ("h.people.training", 1, 3),
     ]
 
 
 def test_levels_unanswered_is_level_zero_and_blocks_tiers(levels: Definition) -> None:
-    profile = profile_of(levels, {"o-1": 4, "o-2": 4, "o-3": 4, "h-1": 4})
-    assert profile.parameters[-1].level == 0  # h-2 is shown (h-1 >= 1) but unanswered
+    profile = profile_of(
+        levels,
+        {"o.gov.mandate": 4, "o.gov.authority": 4, "o.svc.catalogue": 4, "h.people.ethics": 4},
+    )
+    assert profile.parameters[-1].level == 0  # training: shown (ethics >= 1), unanswered
     assert profile.tier is None  # basic needs level 1 everywhere
     assert profile.next_tier is not None
     assert profile.next_tier.id == "basic"
-    assert [(g.id, g.level, g.required) for g in profile.gaps] == [("h-2", 0, 1)]
+    assert [(g.id, g.level, g.required) for g in profile.gaps] == [("h.people.training", 0, 1)]
 
 
 def test_levels_hidden_and_na_parameters_do_not_block_tiers(levels: Definition) -> None:
-    profile = profile_of(levels, {"o-1": 4, "o-2": 3, "o-3": "n/a", "h-1": 0, "h-2": 4})
-    h2 = profile.question("h-2")
+    profile = profile_of(
+        levels,
+        {
+            "o.gov.mandate": 4,
+            "o.gov.authority": 3,
+            "o.svc.catalogue": "n/a",
+            "h.people.ethics": 0,
+            "h.people.training": 4,
+        },
+    )
+    h2 = profile.question("h.people.training")
     assert (h2.reason, profile.parameters[-1].level) == ("hidden", None)
-    # h-1 at level 0 still blocks basic; without h-2 the mean is (4 + 3 + 0) / 3.
+    # Ethics at level 0 still blocks basic; without training the mean is (4 + 3 + 0) / 3.
     assert profile.total == pytest.approx(7 / 3)
     assert profile.tier is None
-    assert [(g.id, g.level, g.required) for g in profile.gaps] == [("h-1", 0, 1)]
+    assert [(g.id, g.level, g.required) for g in profile.gaps] == [("h.people.ethics", 0, 1)]
 
 
 def test_levels_intermediate_minimum_for_one_parameter(levels: Definition) -> None:
-    # intermediate asks level 2 of everything except h-2, where 1 is enough.
-    profile = profile_of(levels, {"o-1": 2, "o-2": 2, "o-3": 2, "h-1": 2, "h-2": 1})
+    # intermediate asks level 2 of everything except training, where 1 is enough.
+    profile = profile_of(
+        levels,
+        {
+            "o.gov.mandate": 2,
+            "o.gov.authority": 2,
+            "o.svc.catalogue": 2,
+            "h.people.ethics": 2,
+            "h.people.training": 1,
+        },
+    )
     assert profile.tier is not None
     assert profile.tier.id == "intermediate"
 
 
 def test_levels_top_tier_has_no_gaps(levels: Definition) -> None:
-    profile = profile_of(levels, {"o-1": 4, "o-2": 3, "o-3": 3, "h-1": 3, "h-2": 3})
+    profile = profile_of(
+        levels,
+        {
+            "o.gov.mandate": 4,
+            "o.gov.authority": 3,
+            "o.svc.catalogue": 3,
+            "h.people.ethics": 3,
+            "h.people.training": 3,
+        },
+    )
     assert profile.tier is not None
     assert (profile.tier.rank, profile.next_tier, profile.gaps) == (1, None, ())
 
@@ -345,7 +360,35 @@ def test_levels_empty_answers(levels: Definition) -> None:
     profile = profile_of(levels, {})
     assert profile.total == 0.0
     assert profile.tier is None
-    assert [g.id for g in profile.gaps] == ["o-1", "o-2", "o-3", "h-1"]  # h-2 hidden
+    assert [g.id for g in profile.gaps] == [
+        "o.gov.mandate",
+        "o.gov.authority",
+        "o.svc.catalogue",
+        "h.people.ethics",
+    ]  # training is hidden
+
+
+def test_thresholds_in_any_order() -> None:
+    # The linter wants ascending thresholds; a definition that only passed the schema (a frozen
+    # copy) still scores by the highest minimum reached.
+    teams = fixture_definition("weighted").question("technical.cirt.teams")
+    shuffled = teams.model_copy(update={"thresholds": tuple(reversed(teams.thresholds or ()))})
+    credit = _threshold_credit(shuffled)
+    assert [credit(v) for v in (0, 1, 4, 5, 9)] == [0.0, 0.5, 0.5, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("name", ["weighted", "levels"])
+def test_golden_fixtures_pass_the_linter(name: str) -> None:
+    # So they look like real definitions; tiers.yaml deliberately does not (see its header).
+    assert load_definition(FIXTURES / f"{name}.yaml") == fixture_definition(name)
+
+
+def test_unknown_ids_in_a_profile(weighted: Definition) -> None:
+    profile = profile_of(weighted, {})
+    with pytest.raises(KeyError):
+        profile.section("nowhere")
+    with pytest.raises(KeyError):
+        profile.question("nowhere")
 
 
 def test_score_is_the_same_for_equal_definitions_loaded_twice() -> None:

@@ -56,7 +56,7 @@ def test_levels_opportunities_and_growth(levels: Definition) -> None:
     # Four counted parameters: each missing level step adds 1/4 to the overall mean.
     assert [(o.id, o.gain) for o in opportunities(profile)] == [
         ("h.people", (2 + 3) / 4),
-        ("o.governance", (1 + 2) / 4),
+        ("o.gov", (1 + 2) / 4),
     ]
     average, strengths, growth = strengths_and_growth(profile)
     assert average == 2.0

@@ -23,7 +23,11 @@ def test_weighted_shape(weighted: Definition) -> None:
         "pillars",
         "questions",
     ]
-    assert (data["questionnaire"], data["version"], data["model"]) == ("golden-weighted", 1, "weighted")
+    assert (data["questionnaire"], data["version"], data["model"]) == (
+        "golden-weighted",
+        1,
+        "weighted",
+    )
     assert data["tier"] == {"rank": 3, "id": "establishing", "name": "Establishing"}
     assert data["pillars"][0] == {
         "id": "legal",
@@ -85,6 +89,6 @@ def test_levels_shape(levels: Definition) -> None:
         "gaps",
     ]
     assert data["total"] == 2.0
-    assert data["parameters"][2] == {"id": "o-3", "level": None}
+    assert data["parameters"][2] == {"id": "o.svc.catalogue", "level": None}
     assert data["next_tier"]["id"] == "advanced"
-    assert data["gaps"][0] == {"id": "o-1", "level": 3, "required": 4}
+    assert data["gaps"][0] == {"id": "o.gov.mandate", "level": 3, "required": 4}

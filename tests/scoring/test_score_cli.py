@@ -8,26 +8,23 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from app.cli import score as score_module
 from app.cli.score import score_command
+from questionnaires import loader
 from questionnaires.schema import Definition
 from scoring import profile_to_json
 from tests.scoring.conftest import FIXTURES, fixture_definition
+from tests.scoring.strategies import fully_positive
 from tests.scoring.test_golden import example_answers, profile_of
 
-NAMES = {"golden-weighted": "weighted", "golden-levels": "levels", "golden-tiers": "tiers"}
+SHIPPED = loader.shipped_definitions
 
 
 @pytest.fixture(autouse=True)
 def fixture_definitions(monkeypatch: pytest.MonkeyPatch) -> None:
     """The command looks questionnaires up among the test fixtures instead of the shipped ones."""
 
-    def find(questionnaire_id: str, version: int) -> Definition | None:
-        name = NAMES.get(questionnaire_id)
-        definition = fixture_definition(name) if name else None
-        return definition if definition and definition.version == version else None
-
-    monkeypatch.setattr(score_module, "_find_definition", find)
+    fixtures = [fixture_definition(name) for name in ("weighted", "levels", "tiers")]
+    monkeypatch.setattr(loader, "shipped_definitions", lambda: fixtures)
 
 
 def run(*args: str | Path) -> Result:
@@ -53,7 +50,7 @@ def test_summary_output() -> None:
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "golden-weighted version 1 (weighted model, XYZ)"
-    assert lines[1] == "Total: 68.50 of 100 points; tier: 3 (Establishing)"
+    assert lines[1] == "Total: 68.50 of 100; tier 3 (Establishing)"
     assert "  legal            14.50 of 20  Text" in lines
     assert "Relative strengths: cooperation (+6.30), legal (+0.80), capacity (+0.30)" in lines
     assert result.stderr == ""
@@ -62,25 +59,25 @@ def test_summary_output() -> None:
 def test_levels_from_json_file() -> None:
     result = run("golden-levels", FIXTURES / "levels-answers.json")
     assert result.exit_code == 0, result.stderr
-    assert "Total: 2.00 of 4 mean level; tier: 2 (Text)" in result.stdout
-    assert "  o-1: level 3, needs 4" in result.stdout
+    assert "Mean level: 2.00 of 4; tier 2 (Intermediate)" in result.stdout
+    assert "  o.gov.mandate: level 3, needs 4" in result.stdout
     data = json.loads(run("golden-levels", FIXTURES / "levels-answers.json", "--json").stdout)
-    assert data["gaps"][0] == {"id": "o-1", "level": 3, "required": 4}
+    assert data["gaps"][0] == {"id": "o.gov.mandate", "level": 3, "required": 4}
 
 
 def test_every_invalid_answer_is_reported(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "questionnaire: golden-levels\nversion: 1\nanswers:\n"
-        "  o-1: 5\n  o-2: high\n  x-9: 1\n  h-1: 2\n",
+        "  o.gov.mandate: 5\n  o.gov.authority: high\n  x-9: 1\n  h.people.ethics: 2\n",
     )
     result = run("golden-levels", path)
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         f"{path}: x-9: no such question in this questionnaire",
-        f"{path}: o-1: expected a level 0, 1, 2, 3 or 4, got 5",
-        f"{path}: o-2: expected a level 0, 1, 2, 3 or 4, got 'high'",
+        f"{path}: o.gov.mandate: expected a level 0, 1, 2, 3 or 4, got 5",
+        f"{path}: o.gov.authority: expected a level 0, 1, 2, 3 or 4, got 'high'",
     ]
 
 
@@ -118,7 +115,15 @@ def test_unknown_questionnaire(tmp_path: Path) -> None:
     path = write(tmp_path, "questionnaire: nothing-here\nversion: 3\nanswers: {}\n")
     result = run("nothing-here", path)
     assert result.exit_code == 1
-    assert result.stderr == "unknown questionnaire 'nothing-here' version 3\n"
+    known = "golden-levels, golden-tiers, golden-weighted"
+    assert result.stderr == f"unknown questionnaire 'nothing-here' (known: {known})\n"
+
+
+def test_unknown_version(tmp_path: Path) -> None:
+    path = write(tmp_path, "questionnaire: golden-tiers\nversion: 1\nanswers: {}\n")
+    result = run("golden-tiers", path)
+    assert result.exit_code == 1
+    assert result.stderr == "questionnaire 'golden-tiers' has no version 1 (versions: 2)\n"
 
 
 @pytest.mark.parametrize(
@@ -142,3 +147,18 @@ def test_missing_file(tmp_path: Path) -> None:
     result = run("golden-levels", tmp_path / "none.yaml")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{tmp_path / 'none.yaml'}: cannot read the file")
+
+
+def test_shipped_questionnaire(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(loader, "shipped_definitions", SHIPPED)
+    definition = loader.get_definition("national-cybersecurity")
+    document = {
+        "questionnaire": definition.id,
+        "version": definition.version,
+        "country": "KEN",
+        "answers": fully_positive(definition),
+    }
+    path = write(tmp_path, json.dumps(document), "answers.json")
+    data = json.loads(run(definition.id, path, "--json").stdout)
+    assert (data["total"], data["tier"]["rank"], data["country"]) == (100.0, 1, "KEN")
+    assert [p["score"] for p in data["pillars"]] == [20.0] * 5

@@ -1,0 +1,257 @@
+"""Forms built from questionnaire definitions: one class per definition, section and language.
+
+Fields only collect what the browser sends; `questionnaires.answers.normalize_answer` decides
+what is a valid answer, so the web form, the API and the command line accept exactly the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from flask_babel import force_locale
+from wtforms import (
+    BooleanField,
+    Field,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from app.forms import AppForm
+from app.i18n import _, _l
+from questionnaires.answers import AnswerError, AnswerValue, normalize_answer
+from questionnaires.schema import NOT_APPLICABLE, Definition, Question, QuestionType, Section
+
+NA_SUFFIX = ":na"
+
+
+class AnswerRadioField(RadioField):
+    """Radio buttons where choosing nothing is allowed: an unanswered question, saved as such."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data not in (None, "", "None"):
+            super().pre_validate(form)
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class DateInput(TextInput):
+    input_type = "date"
+
+
+class SectionForm(AppForm):
+    """The answers of one section. `questions` lists the questions it asks, in order."""
+
+    questions: ClassVar[tuple[Question, ...]] = ()
+    lang: ClassVar[str] = "en"
+
+    def raw_value(self, question: Question) -> Any:
+        """What the browser sent for `question`, shaped for `normalize_answer`."""
+        if (
+            self._fields.get(question.id + NA_SUFFIX) is not None
+            and self[question.id + NA_SUFFIX].data
+        ):
+            return NOT_APPLICABLE
+        return _RAW[question.type](self[question.id].data)
+
+    def answer_values(self, only: set[str] | None = None) -> dict[str, AnswerValue | None]:
+        """Normal-form values of the (given) questions; field errors added where one is invalid."""
+        values: dict[str, AnswerValue | None] = {}
+        for question in self.questions:
+            if only is not None and question.id not in only:
+                continue
+            try:
+                values[question.id] = normalize_answer(question, self.raw_value(question))
+            except AnswerError as exc:
+                self[question.id].errors = [*self[question.id].errors, answer_error_message(exc)]
+        return values
+
+    def validate_questions(self, only: set[str] | None = None) -> bool:
+        """Validate the question fields (all, or `only` those): CSRF is checked by the view."""
+        ok = True
+        for question in self.questions:
+            if only is not None and question.id not in only:
+                continue
+            ok = self[question.id].validate(self) and ok
+        return ok
+
+
+def _text_or_none(data: Any) -> Any:
+    return data if data not in (None, "None") else None
+
+
+def _number(data: Any) -> Any:
+    """Digits as typed anywhere: '1 200', '1,5' (decimal comma) and '12.5' are all numbers."""
+    if data is None or not str(data).strip():
+        return None
+    text = str(data).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return str(data)  # normalize_answer reports it as "not a number"
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+def _level(data: Any) -> Any:
+    return int(data) if isinstance(data, str) and data.isdigit() else _text_or_none(data)
+
+
+def _lines(data: Any) -> list[str]:
+    return [line.strip() for line in str(data or "").splitlines() if line.strip()]
+
+
+_RAW: dict[QuestionType, Callable[[Any], Any]] = {
+    QuestionType.YES_NO: _text_or_none,
+    QuestionType.YES_NO_PARTIAL: _text_or_none,
+    QuestionType.SINGLE_CHOICE: _text_or_none,
+    QuestionType.MULTI_CHOICE: lambda data: list(data or []),
+    QuestionType.NUMBER: _number,
+    QuestionType.TEXT: _text_or_none,
+    QuestionType.DATE: _text_or_none,
+    QuestionType.URL: _lines,
+    QuestionType.LEVEL: _level,
+}
+
+
+_ERROR_MESSAGES: dict[str, Any] = {
+    "choice": _l("Choose one of the options."),
+    "number": _l("Enter a number."),
+    "integer": _l("Enter a whole number."),
+    "min": _l("Enter a number of at least %(limit)s."),
+    "max": _l("Enter a number of at most %(limit)s."),
+    "min_length": _l("Enter at least %(limit)s characters."),
+    "max_length": _l("Enter at most %(limit)s characters (you entered %(length)s)."),
+    "date": _l("Enter a date as YYYY-MM-DD."),
+    "url": _l("Enter full web addresses starting with http:// or https://, one per line."),
+    "level": _l("Choose a level from 0 to 4."),
+    "not_applicable": _l("This question cannot be answered “not applicable”."),
+}
+
+
+def answer_error_message(error: AnswerError) -> str:
+    """The user's-language message for an invalid answer."""
+    template = _ERROR_MESSAGES.get(getattr(error, "code", ""))
+    if template is None:
+        return _("This answer is not valid.")
+    params = {
+        k: format_decimal(v) if isinstance(v, int | float) else v for k, v in error.params.items()
+    }
+    return str(template) % params
+
+
+def yes_no_choices(question: Question) -> list[tuple[str, str]]:
+    choices = [("yes", _("Yes"))]
+    if question.type is QuestionType.YES_NO_PARTIAL:
+        choices.append(("partial", _("Partially")))
+    return [*choices, ("no", _("No"))]
+
+
+def _with_na(question: Question, choices: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
+    return [*choices, (NOT_APPLICABLE, _("Not applicable"))] if question.not_applicable else choices
+
+
+def _select_choices(options: list[tuple[Any, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in options]
+
+
+def _choice_labels(question: Question, lang: str) -> list[tuple[Any, str]]:
+    return [(c.id, c.label.get(lang)) for c in question.choices or ()]
+
+
+def _level_labels(question: Question, _lang: str) -> list[tuple[Any, str]]:
+    return [(str(n), _("Level %(n)s", n=n)) for n in sorted(question.levels or {})]
+
+
+def _radio(choices: Callable[[Question, str], list[tuple[Any, str]]]) -> _FieldMaker:
+    def make(question: Question, lang: str, kwargs: dict[str, Any]) -> Field:
+        options = _with_na(question, choices(question, lang))
+        return AnswerRadioField(choices=_select_choices(options), **kwargs)
+
+    return make
+
+
+_FieldMaker = Callable[[Question, str, dict[str, Any]], Field]
+
+_FIELD_MAKERS: dict[QuestionType, _FieldMaker] = {
+    QuestionType.YES_NO: _radio(lambda q, _lang: yes_no_choices(q)),
+    QuestionType.YES_NO_PARTIAL: _radio(lambda q, _lang: yes_no_choices(q)),
+    QuestionType.SINGLE_CHOICE: _radio(_choice_labels),
+    QuestionType.LEVEL: _radio(_level_labels),
+    QuestionType.MULTI_CHOICE: lambda q, lang, kw: CheckboxesField(
+        choices=_select_choices(_choice_labels(q, lang)), validate_choice=False, **kw
+    ),
+    QuestionType.NUMBER: lambda _q, _lang, kw: StringField(
+        render_kw={"inputmode": "decimal"}, **kw
+    ),
+    QuestionType.DATE: lambda _q, _lang, kw: StringField(widget=DateInput(), **kw),
+    QuestionType.URL: lambda _q, _lang, kw: TextAreaField(
+        render_kw={"rows": 2, "dir": "ltr"}, **kw
+    ),
+    QuestionType.TEXT: lambda _q, _lang, kw: TextAreaField(render_kw={"rows": 4}, **kw),
+}
+
+
+def _field(question: Question, lang: str) -> Field:
+    description = question.help.get(lang) if question.help else ""
+    kwargs: dict[str, Any] = {"label": question.text.get(lang), "description": description}
+    return _FIELD_MAKERS[question.type](question, lang, kwargs)
+
+
+def _has_na_box(question: Question) -> bool:
+    """Types without a radio list get a separate "not applicable" tick box."""
+    radio = (
+        QuestionType.YES_NO,
+        QuestionType.YES_NO_PARTIAL,
+        QuestionType.SINGLE_CHOICE,
+        QuestionType.LEVEL,
+    )
+    return question.not_applicable and question.type not in radio
+
+
+_form_classes: dict[tuple[str, str, str], type[SectionForm]] = {}
+
+
+def section_form_class(
+    definition: Definition, digest: str, section: Section, lang: str
+) -> type[SectionForm]:
+    """The form class of a section in a language, built once and reused by every request."""
+    key = (digest, section.id, lang)
+    form_class = _form_classes.get(key)
+    if form_class is None:
+        form_class = _build(section, lang)
+        _form_classes[key] = form_class
+    return form_class
+
+
+def _build(section: Section, lang: str) -> type[SectionForm]:
+    questions = tuple(section.questions())
+    attrs: dict[str, Any] = {"questions": questions, "lang": lang}
+    with force_locale(lang):
+        for question in questions:
+            attrs[question.id] = _field(question, lang)
+            if _has_na_box(question):
+                attrs[question.id + NA_SUFFIX] = BooleanField(_("Not applicable"))
+    return type(f"SectionForm_{section.id}_{lang}", (SectionForm,), attrs)
+
+
+def form_data_for(values: dict[str, Any], questions: tuple[Question, ...]) -> dict[str, Any]:
+    """Stored values as the form's initial data (the reverse of `SectionForm.raw_value`)."""
+    data: dict[str, Any] = {}
+    for question in questions:
+        value = values.get(question.id)
+        if value == NOT_APPLICABLE and _has_na_box(question):
+            data[question.id + NA_SUFFIX] = True
+        elif question.type is QuestionType.URL and value:
+            data[question.id] = "\n".join(value)
+        elif question.type is QuestionType.MULTI_CHOICE and value:
+            data[question.id] = list(value)
+        elif value is not None:
+            data[question.id] = str(value) if not isinstance(value, str) else value
+    return data

@@ -1,0 +1,100 @@
+"""What the survey pages show, loaded in a fixed, small number of queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app import db
+from app.auth.models import Role, User
+from app.campaigns.models import Campaign
+from app.campaigns.operations import is_open
+from app.survey import operations
+from app.survey.models import Answer, Evidence, Submission
+from app.survey.progress import Problem, section_progress
+from questionnaires.answers import AnswerValue
+from questionnaires.conditions import visible_question_ids
+from questionnaires.schema import Definition, Section
+
+
+def submission_rows(user: User) -> list[dict[str, Any]]:
+    """The submissions a user may see, newest campaign first, with progress per section."""
+    query = (
+        select(Submission)
+        .join(Submission.campaign)
+        .options(joinedload(Submission.campaign), joinedload(Submission.country))
+        .order_by(Campaign.opens_on.desc(), Submission.country_id)
+    )
+    if user.role is Role.FOCAL_POINT:
+        query = query.where(Submission.country_id == user.country_id)
+    submissions = db.session.scalars(query).all()
+    values = _values_by_submission(submissions)
+    return [
+        {
+            "submission": s,
+            "definition": operations.definition_of(s),
+            "open": is_open(s.campaign),
+            "progress": section_progress(operations.definition_of(s), values.get(s.id, {})),
+        }
+        for s in submissions
+    ]
+
+
+def _values_by_submission(submissions: Any) -> dict[int, dict[str, AnswerValue]]:
+    """Every answer of these submissions in one query, in normal form."""
+    by_id = {s.id: s for s in submissions}
+    rows: list[Answer] = []
+    if by_id:
+        rows = list(db.session.scalars(select(Answer).where(Answer.submission_id.in_(by_id))))
+    grouped: dict[int, dict[str, Answer]] = {}
+    for row in rows:
+        grouped.setdefault(row.submission_id, {})[row.question_id] = row
+    return {
+        sid: operations.answer_values(operations.definition_of(by_id[sid]), answers)
+        for sid, answers in grouped.items()
+    }
+
+
+def overview_context(
+    submission: Submission, problems: list[Problem] | None = None
+) -> dict[str, Any]:
+    definition = operations.definition_of(submission)
+    values = operations.answer_values(definition, operations.load_answers(submission))
+    return {
+        "submission": submission,
+        "definition": definition,
+        "progress": section_progress(definition, values),
+        "editable": operations.is_editable(submission),
+        "problems": problems or [],
+        "sections": {s.id: s for s in definition.sections},
+    }
+
+
+def section_context(
+    submission: Submission,
+    definition: Definition,
+    section: Section,
+    answers: dict[str, Answer],
+    values: dict[str, AnswerValue],
+) -> dict[str, Any]:
+    return {
+        "submission": submission,
+        "definition": definition,
+        "section": section,
+        "answers": answers,
+        "visible": visible_question_ids(definition, values),
+        "progress": section_progress(definition, values),
+        "evidence": {
+            qid: [e for e in row.evidence if not e.is_deleted] for qid, row in answers.items()
+        },
+    }
+
+
+def get_evidence(submission: Submission, evidence_id: int) -> Evidence | None:
+    return db.session.scalar(
+        select(Evidence)
+        .join(Evidence.answer)
+        .where(Evidence.id == evidence_id, Answer.submission_id == submission.id)
+    )

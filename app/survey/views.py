@@ -1,0 +1,285 @@
+"""Focal points' pages: the submission overview, a page per section, autosave, evidence, submit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, BinaryIO, cast
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import FileStorage
+
+from app.auth.models import User
+from app.i18n import _, _l, current_language
+from app.permissions import Permission, authorize
+from app.survey import operations, queries
+from app.survey.forms import SectionForm, form_data_for, section_form_class
+from app.survey.models import Evidence, Submission
+from app.survey.operations import (
+    Conflict,
+    ConflictError,
+    NotEditableError,
+    SubmissionIncompleteError,
+)
+from app.survey.progress import section_progress
+from app.survey.storage import UploadRejectedError
+from app.web import send_attachment, transactional
+from questionnaires.answers import AnswerValue, is_http_url
+from questionnaires.schema import Definition, Question, Section
+
+
+def _load(submission_id: int, permission: Permission) -> tuple[Submission, User]:
+    submission = operations.get_submission(submission_id)
+    if submission is None:
+        abort(404)
+    return submission, authorize(permission, submission.country_id)
+
+
+def _section(definition: Definition, section_id: str) -> Section:
+    section = next((s for s in definition.sections if s.id == section_id), None)
+    if section is None:
+        abort(404)
+    return section
+
+
+def index() -> ResponseReturnValue:
+    user = authorize(Permission.SUBMISSION_READ)
+    rows = queries.submission_rows(user)
+    definitions = {r["submission"].campaign_id: r["definition"] for r in rows}
+    return render_template("survey/index.html", rows=rows, definitions=definitions)
+
+
+def overview(submission_id: int) -> ResponseReturnValue:
+    submission, _user = _load(submission_id, Permission.SUBMISSION_READ)
+    return render_template("survey/overview.html", **queries.overview_context(submission))
+
+
+@dataclass
+class _Page:
+    """One section of one submission, as the section views work on it."""
+
+    submission: Submission
+    definition: Definition
+    section: Section
+    form_class: type[SectionForm]
+    answers: dict[str, Any]
+
+    @classmethod
+    def load(cls, submission: Submission, section_id: str) -> _Page:
+        definition = operations.definition_of(submission)
+        current = _section(definition, section_id)
+        digest = submission.campaign.definition_hash
+        form_class = section_form_class(definition, digest, current, current_language())
+        return cls(submission, definition, current, form_class, operations.load_answers(submission))
+
+    def render(
+        self,
+        form: SectionForm,
+        values: Mapping[str, AnswerValue | None],
+        *,
+        conflicts: list[Conflict] | None = None,
+        status: int = 200,
+    ) -> ResponseReturnValue:
+        stored = {k: v for k, v in values.items() if v is not None}
+        context = queries.section_context(
+            self.submission, self.definition, self.section, self.answers, stored
+        )
+        conflicts = conflicts or []
+        html = render_template(
+            "survey/section.html",
+            form=form,
+            conflicts={c.question_id: c for c in conflicts},
+            versions=self.versions(conflicts),
+            editable=operations.is_editable(self.submission),
+            **context,
+        )
+        return html, status
+
+    def versions(self, conflicts: list[Conflict]) -> dict[str, int]:
+        """The versions the page stands on: stored ones when freshly loaded; when a sent page
+        comes back, the ones it was built from, or the other person's after a conflict, so
+        saving it again is a choice made knowing their answer."""
+        if request.method == "GET":
+            return {qid: row.version for qid, row in self.answers.items()}
+        versions = _base_versions(self.form_class.questions)
+        versions.update({c.question_id: c.their_version for c in conflicts})
+        return versions
+
+
+@transactional
+def section(submission_id: int, section_id: str) -> ResponseReturnValue:
+    submission, user = _load(submission_id, Permission.SUBMISSION_READ)
+    page = _Page.load(submission, section_id)
+    values = operations.answer_values(page.definition, page.answers)
+    if request.method == "GET":
+        data = form_data_for(values, page.form_class.questions)
+        return page.render(page.form_class(formdata=None, data=data), values)
+    authorize(Permission.SUBMISSION_EDIT, submission.country_id)
+    return _save_section(page, user)
+
+
+def _save_section(page: _Page, user: User) -> ResponseReturnValue:
+    form = page.form_class()
+    fields_ok = form.validate_questions()
+    posted = form.answer_values()
+    if not fields_ok or any(form[q.id].errors for q in form.questions):
+        flash(_("Nothing was saved: please correct the answers marked below."), "error")
+        return page.render(form, posted, status=422)
+    try:
+        versions = _base_versions(form.questions)
+        mine = {q: v for q, v in posted.items() if f"take_theirs:{q}" not in request.form}
+        operations.save_answers(page.submission, mine, versions, user, answers=page.answers)
+        _apply_evidence_actions(page.submission, form.questions, user)
+    except ConflictError as exc:
+        flash(
+            _(
+                "Someone else changed some of these answers while you were editing. "
+                "Nothing was saved: choose which answer to keep below."
+            ),
+            "error",
+        )
+        return page.render(form, posted, conflicts=exc.conflicts, status=409)
+    except NotEditableError:
+        flash(_("This submission can no longer be changed. Your answers were not saved."), "error")
+        return page.render(form, posted, status=409)
+    except EvidenceProblemError as problem:
+        flash(problem.message, "error")
+        return page.render(form, posted, status=422)
+    flash(_("Saved."), "success")
+    return redirect(
+        url_for("survey.section", submission_id=page.submission.id, section_id=page.section.id)
+    )
+
+
+def _base_versions(questions: tuple[Question, ...]) -> dict[str, int]:
+    """The answer versions the page was built from, sent back in hidden `v:` fields."""
+    versions = {}
+    for question in questions:
+        raw = request.form.get(f"v:{question.id}", "0")
+        versions[question.id] = int(raw) if raw.isdigit() else 0
+    return versions
+
+
+class EvidenceProblemError(Exception):
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+_UPLOAD_MESSAGES = {
+    "empty": _l("The file is empty."),
+    "too_large": _l("The file is larger than the limit of %(limit)s MB."),
+    "type": _l("This type of file is not accepted. Send PDF, images, office documents or text."),
+}
+
+
+def _apply_evidence_actions(
+    submission: Submission, questions: tuple[Question, ...], user: User
+) -> None:
+    """Files, links and removals sent with the page, saved in the same transaction."""
+    for question in questions:
+        upload: FileStorage | None = request.files.get(f"file:{question.id}")
+        if upload is not None and upload.filename:
+            _add_file(submission, question, upload, user)
+        link = request.form.get(f"link:{question.id}", "").strip()
+        if link:
+            if not is_http_url(link):
+                raise EvidenceProblemError(
+                    _("The link must be a full web address starting with http:// or https://.")
+                )
+            operations.add_link(submission, question, link, user)
+    for evidence_id in request.form.getlist("remove_evidence"):
+        operations.remove_evidence(submission, _evidence_of(submission, evidence_id), user)
+
+
+def _add_file(submission: Submission, question: Question, upload: FileStorage, user: User) -> None:
+    try:
+        stream = cast(BinaryIO, upload.stream)
+        operations.add_file(submission, question, stream, upload.filename or "", user)
+    except UploadRejectedError as exc:
+        limit = current_app.config["MAX_UPLOAD_SIZE"] // (1024 * 1024)
+        reason = str(_UPLOAD_MESSAGES[exc.reason]) % {"limit": limit}
+        raise EvidenceProblemError(
+            f"{upload.filename}: {reason} "
+            + _("Nothing was saved; your answers are still in the form.")
+        ) from exc
+
+
+def _evidence_of(submission: Submission, evidence_id: str | int) -> Evidence:
+    if not str(evidence_id).isdigit():
+        abort(404)
+    evidence = queries.get_evidence(submission, int(evidence_id))
+    if evidence is None:
+        abort(404)
+    return evidence
+
+
+@transactional
+def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
+    """Save the answers of the fields sent (one question, usually) and say when, as JSON."""
+    submission, user = _load(submission_id, Permission.SUBMISSION_EDIT)
+    page = _Page.load(submission, section_id)
+    form = page.form_class()
+    sent = {q.id for q in page.form_class.questions if f"v:{q.id}" in request.form}
+    if not sent:
+        return jsonify(error="nothing_to_save", message=_("No answer was sent.")), 400
+    form.validate_questions(only=sent)
+    values = form.answer_values(only=sent)
+    errors = {q: form[q].errors for q in sent if form[q].errors}
+    if errors:
+        return jsonify(error="invalid", errors=errors), 422
+    try:
+        versions = _base_versions(page.form_class.questions)
+        saved = operations.save_answers(submission, values, versions, user, answers=page.answers)
+    except ConflictError as exc:
+        return jsonify(error="conflict", conflicts=[_conflict_json(c) for c in exc.conflicts]), 409
+    except NotEditableError:
+        return jsonify(error="locked", message=_("This submission can no longer be changed.")), 409
+    progress = section_progress(page.definition, operations.answer_values(page.definition, saved))
+    return jsonify(
+        saved_at=dt.datetime.now(dt.UTC).isoformat(),
+        versions={qid: saved[qid].version for qid in sent if qid in saved},
+        progress=[asdict(p) for p in progress],
+    )
+
+
+def _conflict_json(conflict: Conflict) -> dict[str, Any]:
+    return {
+        "question_id": conflict.question_id,
+        "yours": conflict.yours,
+        "theirs": conflict.theirs,
+        "their_version": conflict.their_version,
+        "updated_by": conflict.updated_by,
+        "updated_dt": conflict.updated_dt.isoformat() if conflict.updated_dt else None,
+    }
+
+
+def download_evidence(submission_id: int, evidence_id: int) -> ResponseReturnValue:
+    submission, _user = _load(submission_id, Permission.SUBMISSION_READ)
+    evidence = _evidence_of(submission, evidence_id)
+    if evidence.storage_key is None:
+        abort(404)
+    return send_attachment(
+        operations.evidence_path(evidence),
+        evidence.original_name or "evidence",
+        evidence.content_type or "application/octet-stream",
+    )
+
+
+@transactional
+def submit(submission_id: int) -> ResponseReturnValue:
+    submission, user = _load(submission_id, Permission.SUBMISSION_SUBMIT)
+    try:
+        changed = operations.submit(submission, user)
+    except SubmissionIncompleteError as exc:
+        flash(_("The submission is not complete yet: see the list below."), "error")
+        context = queries.overview_context(submission, problems=exc.problems)
+        return render_template("survey/overview.html", **context), 422
+    except NotEditableError:
+        flash(_("This submission can no longer be changed."), "error")
+        return redirect(url_for("survey.overview", submission_id=submission.id))
+    if changed:
+        flash(_("Thank you. Your submission has been sent for review."), "success")
+    return redirect(url_for("survey.overview", submission_id=submission.id))

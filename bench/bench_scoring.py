@@ -1,0 +1,200 @@
+"""Scoring speed: the national questionnaire answered in full by 194 countries, on one core.
+
+    .venv/bin/python bench/bench_scoring.py [--repeat N] [--seed S]
+
+Answer sets are generated from a fixed seed, each country with its own maturity so that answers
+range from mostly "no" to mostly "yes". Timed: scoring all 194 normalised answer sets (warm: the
+compiled plan is cached; cold: the first run, compiling the plan). For scale, the same run times
+`json.dumps` of the 194 answer sets, the least any code that reads every answer must spend.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from questionnaires.answers import AnswerValue, parse_answers
+from questionnaires.loader import get_definition
+from questionnaires.schema import Definition, Question, QuestionType
+from scoring import benchmark, score
+from scoring.engine import _compile
+
+COUNTRIES_FILE = Path(__file__).resolve().parent.parent / "app" / "countries" / "itu_countries.tsv"
+QUESTIONNAIRE = "national-cybersecurity"
+TARGET_MS = 100.0
+
+
+def countries() -> list[tuple[str, str]]:
+    """(ISO3, ITU region) of the 194 countries the GCI covers."""
+    rows = COUNTRIES_FILE.read_text("utf-8").splitlines()
+    cells = [row.split("\t") for row in rows if row and not row.startswith(("#", "iso3"))]
+    return [(cell[0], cell[2]) for cell in cells]
+
+
+def answer_sets(definition: Definition, count: int, seed: int) -> list[dict[str, Any]]:
+    """`count` full raw answer sets: every question answered (n/a now and then, where allowed)."""
+    rng = random.Random(seed)
+    sets = []
+    for _ in range(count):
+        maturity = rng.random()
+        sets.append({q.id: _answer(q, maturity, rng) for q in definition.questions()})
+    return sets
+
+
+def _answer(question: Question, maturity: float, rng: random.Random) -> Any:
+    if question.not_applicable and rng.random() < 0.05:
+        return "n/a"
+    return _ANSWERERS[question.type](question, maturity, rng)
+
+
+def _yes_no(question: Question, m: float, rng: random.Random) -> str:
+    draw = rng.random()
+    if question.type is QuestionType.YES_NO_PARTIAL and abs(draw - m) < 0.15:
+        return "partial"
+    return "yes" if draw < m else "no"
+
+
+def _single(question: Question, m: float, rng: random.Random) -> str:
+    ranked = sorted(question.choices or (), key=lambda c: c.score)
+    index = min(len(ranked) - 1, int((m + rng.uniform(-0.2, 0.2)) * len(ranked)))
+    return ranked[max(0, index)].id
+
+
+def _multi(question: Question, m: float, rng: random.Random) -> list[str]:
+    choices = question.choices or ()
+    ticked = [c.id for c in choices if c.score > 0 and rng.random() < m]
+    return ticked or [min(choices, key=lambda c: c.score).id]  # full: at least one box ticked
+
+
+def _number(question: Question, m: float, rng: random.Random) -> float:
+    top = max((t.min for t in question.thresholds or ()), default=50.0) * 1.25
+    low = question.min if question.min is not None else 0.0
+    high = question.max if question.max is not None else max(top, low + 1)
+    value = low + (min(high, top) - low) * min(1.0, m * rng.uniform(0.5, 1.5))
+    return round(value) if question.integer else round(value, 2)
+
+
+def _text(question: Question, m: float, rng: random.Random) -> str:
+    length = max(question.min_length or 0, 40)
+    return (f"Adopted in {rng.randint(2005, 2024)} and reviewed since. " * 4)[:length].strip()
+
+
+def _date(question: Question, m: float, rng: random.Random) -> str:
+    return (date(2005, 1, 1) + timedelta(days=rng.randint(0, 7000))).isoformat()
+
+
+def _url(question: Question, m: float, rng: random.Random) -> list[str]:
+    return [f"https://gov.example/doc/{rng.randint(1, 9999)}" for _ in range(rng.randint(1, 3))]
+
+
+def _level(question: Question, m: float, rng: random.Random) -> int:
+    return max(0, min(4, round(4 * m + rng.uniform(-1, 1))))
+
+
+_ANSWERERS: dict[QuestionType, Callable[[Question, float, random.Random], Any]] = {
+    QuestionType.YES_NO: _yes_no,
+    QuestionType.YES_NO_PARTIAL: _yes_no,
+    QuestionType.SINGLE_CHOICE: _single,
+    QuestionType.MULTI_CHOICE: _multi,
+    QuestionType.NUMBER: _number,
+    QuestionType.TEXT: _text,
+    QuestionType.DATE: _date,
+    QuestionType.URL: _url,
+    QuestionType.LEVEL: _level,
+}
+
+
+def _timed(run: Callable[[], object], repeat: int) -> list[float]:
+    """Milliseconds per run, `repeat` runs."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def _pin_to_one_core() -> str:
+    if hasattr(os, "sched_setaffinity"):
+        core = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {core})
+        return f"pinned to core {core}"
+    return "not pinned (no sched_setaffinity here)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=50, help="timed runs (default 50)")
+    parser.add_argument("--seed", type=int, default=2024, help="answer generator seed")
+    args = parser.parse_args()
+    pinned = _pin_to_one_core()
+    definition = get_definition(QUESTIONNAIRE)
+    places = countries()
+    raw_sets = answer_sets(definition, len(places), args.seed)
+    normalised: list[dict[str, AnswerValue]] = [parse_answers(definition, r) for r in raw_sets]
+
+    def score_all() -> list[Any]:
+        return [score(definition, a, iso3) for a, (iso3, _) in zip(normalised, places, strict=True)]
+
+    _compile.cache_clear()
+    cold = _timed(score_all, 1)[0]
+    warm = _timed(score_all, args.repeat)
+    baseline = _timed(lambda: [json.dumps(a) for a in normalised], args.repeat)
+    profiles = score_all()
+    regions = dict(places)
+    bench = _timed(lambda: benchmark(profiles, lambda p: regions[p.country or ""]), args.repeat)
+    report(
+        definition=definition,
+        count=len(places),
+        pinned=pinned,
+        cold=cold,
+        warm=warm,
+        baseline=baseline,
+        bench=bench,
+        profiles=profiles,
+    )
+
+
+def report(
+    *,
+    definition: Definition,
+    count: int,
+    pinned: str,
+    cold: float,
+    warm: list[float],
+    baseline: list[float],
+    bench: list[float],
+    profiles: list[Any],
+) -> None:
+    best, median, base = min(warm), statistics.median(warm), min(baseline)
+    totals = sorted(p.total for p in profiles)
+    print(
+        f"{definition.id} v{definition.version}: {len(definition.questions())} questions, "
+        f"{count} countries, {len(warm)} runs, {pinned}"
+    )
+    print(
+        f"totals from {totals[0]:.1f} to {totals[-1]:.1f}, median {statistics.median(totals):.1f}"
+    )
+    print(f"score all: best {best:.1f} ms, median {median:.1f} ms, first run {cold:.1f} ms")
+    print(f"baseline json.dumps of the answer sets: best {base:.1f} ms (ratio {best / base:.1f}x)")
+    print(f"regional benchmarks of the {count} profiles: best {min(bench):.2f} ms")
+    verdict = "meets" if median < TARGET_MS else "misses"
+    print()
+    print("| Scored | Best | Median | First run | Baseline | Ratio | Target |")
+    print("|---|---|---|---|---|---|---|")
+    print(
+        f"| {count} full answer sets | {best:.1f} ms | {median:.1f} ms | {cold:.1f} ms "
+        f"| {base:.1f} ms | {best / base:.1f}x | {verdict} the {TARGET_MS:g} ms target |"
+    )
+
+
+if __name__ == "__main__":
+    main()
