@@ -13,16 +13,20 @@ from flask import (
     Flask,
     Response,
     abort,
+    flash,
     g,
     jsonify,
+    redirect,
     render_template,
     request,
     send_file,
 )
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 
 from app import db
+from app.extensions import login_manager
 from app.i18n import _
 
 logger = logging.getLogger(__name__)
@@ -131,7 +135,11 @@ def send_attachment(path: Path, download_name: str, mimetype: str) -> Response:
 
 def replay_fields() -> list[tuple[str, str]]:
     """The fields of the current POST, to send again after a fresh token or a new sign-in."""
-    return [(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"]
+    return [
+        (k, v)
+        for k, v in request.form.items(multi=True)
+        if k != "csrf_token" and "password" not in k
+    ]
 
 
 def replay_page(message: str, status: int) -> tuple[str, int]:
@@ -152,6 +160,11 @@ def _csrf_error(error: CSRFError) -> ResponseReturnValue:
     if _wants_json():
         return jsonify(error="csrf", message=_("The page has expired. Reload it.")), 400
     logger.info("CSRF failure on %s: %s", request.path, error.description)
+    if request.blueprint == "auth":  # nothing worth keeping, and never a password
+        flash(_("The page had expired. Please try again."), "error")
+        return redirect(request.full_path.rstrip("?"))
+    if not current_user.is_authenticated:  # the session ended: sign in, then send it again
+        return login_manager.unauthorized()
     return replay_page(
         _(
             "This page had expired, so nothing was saved yet. Nothing you typed is lost: "

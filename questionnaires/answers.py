@@ -212,7 +212,10 @@ def parse_answers(definition: Definition, mapping: Mapping[str, Any]) -> dict[st
     """
     problems: list[AnswerError] = []
     unknown = [key for key in mapping if key not in definition.question_index]
-    problems += [AnswerError(str(key), "no such question in this questionnaire") for key in unknown]
+    problems += [
+        AnswerError(str(key), "no such question in this questionnaire", "unknown")
+        for key in unknown
+    ]
     answers: dict[str, AnswerValue] = {}
     for question in definition.questions():
         try:

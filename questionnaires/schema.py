@@ -1,7 +1,8 @@
 """The questionnaire format. These pydantic models are its single source of truth.
 
 YAML definitions are parsed into these models; the JSON Schema that editors use is generated from
-them; forms, scoring and reports read them. Every model is frozen: a loaded definition never changes.
+them; forms, scoring and reports read them. Every model is frozen: a loaded definition never
+changes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ LANGUAGES: tuple[str, ...] = ("ar", "zh", "en", "fr", "ru", "es")
 LEVELS: tuple[int, ...] = (0, 1, 2, 3, 4)
 NOT_APPLICABLE = "n/a"
 
-NodeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$", max_length=120)]
+NodeId = Annotated[
+    str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$", max_length=120)
+]
 Score = Annotated[float, Field(ge=0, le=1)]
 Weight = Annotated[float, Field(gt=0)]
 
@@ -222,7 +225,9 @@ def _type_problems(q: Question) -> list[str]:
         problems.append(f"a {q.type} question takes no level descriptions")
     if q.type is QuestionType.NUMBER and q.is_scored and not q.thresholds:
         problems.append("a scored number question needs thresholds")
-    if q.type is not QuestionType.NUMBER and (q.thresholds or q.min is not None or q.max is not None):
+    if q.type is not QuestionType.NUMBER and (
+        q.thresholds or q.min is not None or q.max is not None
+    ):
         problems.append(f"a {q.type} question takes no thresholds, min or max")
     if q.min is not None and q.max is not None and q.min > q.max:
         problems.append("min is greater than max")
@@ -278,7 +283,7 @@ class Replaces(Strict):
     questions: dict[NodeId, NodeId | None] = {}
 
 
-def _text(ar: str, zh: str, en: str, fr: str, ru: str, es: str) -> Text:
+def _text(ar: str, zh: str, en: str, fr: str, ru: str, es: str) -> Text:  # noqa: PLR0917 - UN order
     return Text(ar=ar, zh=zh, en=en, fr=fr, ru=ru, es=es)
 
 
@@ -287,32 +292,57 @@ DEFAULT_SCORE_TIERS: tuple[ScoreTier, ...] = (
     ScoreTier(
         id="role_modelling",
         min_score=95,
-        name=_text("قدوة يُحتذى بها", "示范引领", "Role-modelling", "Exemplaire",
-                   "Образцовый уровень", "Modelo a seguir"),
+        name=_text(
+            "قدوة يُحتذى بها",
+            "示范引领",
+            "Role-modelling",
+            "Exemplaire",
+            "Образцовый уровень",
+            "Modelo a seguir",
+        ),
     ),
     ScoreTier(
         id="advancing",
         min_score=85,
-        name=_text("متقدمة", "稳步推进", "Advancing", "En progression", "Продвинутый уровень",
-                   "En avance"),
+        name=_text(
+            "متقدمة", "稳步推进", "Advancing", "En progression", "Продвинутый уровень", "En avance"
+        ),
     ),
     ScoreTier(
         id="establishing",
         min_score=55,
-        name=_text("في طور الترسيخ", "逐步确立", "Establishing", "En consolidation",
-                   "Уровень становления", "En consolidación"),
+        name=_text(
+            "في طور الترسيخ",
+            "逐步确立",
+            "Establishing",
+            "En consolidation",
+            "Уровень становления",
+            "En consolidación",
+        ),
     ),
     ScoreTier(
         id="evolving",
         min_score=20,
-        name=_text("في طور التطور", "不断发展", "Evolving", "En évolution", "Развивающийся уровень",
-                   "En evolución"),
+        name=_text(
+            "في طور التطور",
+            "不断发展",
+            "Evolving",
+            "En évolution",
+            "Развивающийся уровень",
+            "En evolución",
+        ),
     ),
     ScoreTier(
         id="building",
         min_score=0,
-        name=_text("في طور البناء", "起步建设", "Building", "En construction", "Начальный уровень",
-                   "En construcción"),
+        name=_text(
+            "في طور البناء",
+            "起步建设",
+            "Building",
+            "En construction",
+            "Начальный уровень",
+            "En construcción",
+        ),
     ),
 )
 

@@ -1,8 +1,8 @@
 """Reading YAML the way questionnaire authors expect.
 
-PyYAML follows YAML 1.1, where `yes`, `no`, `on` and `off` are booleans. In a questionnaire `yes` and
-`no` are answers, so only `true` and `false` are booleans here (as in YAML 1.2). Duplicate keys are
-errors rather than the last one silently winning.
+PyYAML follows YAML 1.1, where `yes`, `no`, `on` and `off` are booleans. In a questionnaire `yes`
+and `no` are answers, so only `true` and `false` are booleans here (as in YAML 1.2). Duplicate keys
+are errors rather than the last one silently winning.
 """
 
 from __future__ import annotations

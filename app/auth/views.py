@@ -3,7 +3,17 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from flask import flash, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
@@ -42,6 +52,8 @@ def sign_in() -> ResponseReturnValue:
 def _start_session(user: User) -> None:
     language = session.get("language")
     session.clear()  # a fresh session at sign-in: nothing carried over from before
+    # Flask-WTF caches this request's token in g; it belonged to the old session.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     if language:
         session["language"] = language
     login_user(user)

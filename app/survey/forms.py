@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_decimal
 from wtforms import (
     BooleanField,
     Field,
@@ -137,7 +137,7 @@ _ERROR_MESSAGES: dict[str, Any] = {
 
 def answer_error_message(error: AnswerError) -> str:
     """The user's-language message for an invalid answer."""
-    template = _ERROR_MESSAGES.get(getattr(error, "code", ""))
+    template = _ERROR_MESSAGES.get(error.code)
     if template is None:
         return _("This answer is not valid.")
     params = {

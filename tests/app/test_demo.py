@@ -14,5 +14,5 @@ def test_printed_demo_logins_work(app: Any, client: Any) -> None:
     for login in logins:
         response = sign_in(client, login.email, login.password)
         assert response.status_code == 302, login.email
-        assert login.email in client.get("/").get_data(as_text=True)
+        assert login.email in client.get("/", follow_redirects=True).get_data(as_text=True)
         client.delete_cookie("session")

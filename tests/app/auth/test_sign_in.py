@@ -26,13 +26,13 @@ def test_sign_in_and_out(client: Any, db_session: Any) -> None:
     user = UserFactory(email="focal@example.org")
     response = sign_in(client, "Focal@Example.org ", DEFAULT_PASSWORD)
     assert response.status_code == 302
-    assert "focal@example.org" in client.get("/").get_data(as_text=True)
+    assert "focal@example.org" in client.get("/", follow_redirects=True).get_data(as_text=True)
     db_session.refresh(user)
     assert user.last_login_dt is not None
 
-    token = csrf_token(client.get("/").get_data(as_text=True))
+    token = csrf_token(client.get("/", follow_redirects=True).get_data(as_text=True))
     assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
-    assert "focal@example.org" not in client.get("/").get_data(as_text=True)
+    assert "focal@example.org" not in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_wrong_password_is_refused_and_audited(client: Any, db_session: Any) -> None:
@@ -52,7 +52,11 @@ def test_inactive_user_cannot_sign_in(client: Any, db_session: Any) -> None:
 def test_sign_in_without_csrf_token_is_refused(client: Any, db_session: Any) -> None:
     user = UserFactory()
     response = client.post("/sign-in", data={"email": user.email, "password": DEFAULT_PASSWORD})
-    assert response.status_code == 400
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in"
+    page = client.get("/sign-in").get_data(as_text=True)
+    assert "The page had expired" in page
+    assert user.email not in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_next_parameter_cannot_leave_the_site(client: Any, db_session: Any) -> None:

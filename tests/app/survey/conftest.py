@@ -38,14 +38,25 @@ DEFINITION: dict[str, Any] = {
                     "id": "legal.law",
                     "title": t("Law"),
                     "questions": [
-                        q("legal.law.exists", "yes_no_partial",
-                          evidence={"rule": "required_if_positive"}),
-                        q("legal.law.adopted", "date", required=False,
-                          show_if={"question": "legal.law.exists", "in": ["yes", "partial"]}),
-                        q("legal.law.offences", "multi_choice", choices=[
-                            {"id": "access", "label": t("Access"), "score": 0.5},
-                            {"id": "fraud", "label": t("Fraud"), "score": 0.5},
-                        ]),
+                        q(
+                            "legal.law.exists",
+                            "yes_no_partial",
+                            evidence={"rule": "required_if_positive"},
+                        ),
+                        q(
+                            "legal.law.adopted",
+                            "date",
+                            required=False,
+                            show_if={"question": "legal.law.exists", "in": ["yes", "partial"]},
+                        ),
+                        q(
+                            "legal.law.offences",
+                            "multi_choice",
+                            choices=[
+                                {"id": "access", "label": t("Access"), "score": 0.5},
+                                {"id": "fraud", "label": t("Fraud"), "score": 0.5},
+                            ],
+                        ),
                         q("legal.law.remarks", "text", required=False, max_length=300000),
                     ],
                 }
@@ -60,16 +71,30 @@ DEFINITION: dict[str, Any] = {
                     "title": t("CIRT"),
                     "questions": [
                         q("technical.cirt.exists", "yes_no"),
-                        q("technical.cirt.staff", "number", integer=True, min=0,
-                          thresholds=[{"min": 0, "score": 0}, {"min": 10, "score": 1}],
-                          show_if={"question": "technical.cirt.exists", "equals": "yes"}),
-                        q("technical.cirt.kind", "single_choice", not_applicable=True, choices=[
-                            {"id": "gov", "label": t("Government"), "score": 1},
-                            {"id": "none", "label": t("None"), "score": 0},
-                        ]),
+                        q(
+                            "technical.cirt.staff",
+                            "number",
+                            integer=True,
+                            min=0,
+                            thresholds=[{"min": 0, "score": 0}, {"min": 10, "score": 1}],
+                            show_if={"question": "technical.cirt.exists", "equals": "yes"},
+                        ),
+                        q(
+                            "technical.cirt.kind",
+                            "single_choice",
+                            not_applicable=True,
+                            choices=[
+                                {"id": "gov", "label": t("Government"), "score": 1},
+                                {"id": "none", "label": t("None"), "score": 0},
+                            ],
+                        ),
                         q("technical.cirt.site", "url", required=False),
-                        q("technical.cirt.maturity", "level", required=False,
-                          levels={n: t(f"Level {n} description") for n in range(5)}),
+                        q(
+                            "technical.cirt.maturity",
+                            "level",
+                            required=False,
+                            levels={n: t(f"Level {n} description") for n in range(5)},
+                        ),
                     ],
                 }
             ],

@@ -36,7 +36,9 @@ def test_section_page_shows_the_questions_in_the_users_language(
     assert 'data-show-if="' in text
     # The follow-up question is hidden until the CIRT exists.
     assert 'id="q-technical.cirt.staff"' in text
-    assert text.index('id="q-technical.cirt.staff"') < text.index("hidden", text.index('id="q-technical.cirt.staff"'))
+    assert text.index('id="q-technical.cirt.staff"') < text.index(
+        "hidden", text.index('id="q-technical.cirt.staff"')
+    )
 
 
 def test_save_stores_every_answer_in_normal_form(
@@ -44,8 +46,13 @@ def test_save_stores_every_answer_in_normal_form(
 ) -> None:
     login(client, focal_point)
     _, hidden = page_form(client, url(submission))
-    data = {**hidden, "legal.law.exists": "partial", "legal.law.adopted": "2024-05-01",
-            "legal.law.offences": ["fraud", "access"], "legal.law.remarks": "  Draft in parliament  "}
+    data = {
+        **hidden,
+        "legal.law.exists": "partial",
+        "legal.law.adopted": "2024-05-01",
+        "legal.law.offences": ["fraud", "access"],
+        "legal.law.remarks": "  Draft in parliament  ",
+    }
     response = client.post(url(submission), data=data)
     assert response.status_code == 302
     assert answers_of(db_session, submission) == {
@@ -63,8 +70,12 @@ def test_an_invalid_answer_saves_nothing_and_keeps_the_input(
 ) -> None:
     login(client, focal_point)
     _, hidden = page_form(client, url(submission, "technical"))
-    data = {**hidden, "technical.cirt.exists": "yes", "technical.cirt.staff": "twelve",
-            "technical.cirt.site": "https://cirt.example.org\nnot a url"}
+    data = {
+        **hidden,
+        "technical.cirt.exists": "yes",
+        "technical.cirt.staff": "twelve",
+        "technical.cirt.site": "https://cirt.example.org\nnot a url",
+    }
     response = client.post(url(submission, "technical"), data=data)
     text = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -93,7 +104,9 @@ def test_not_applicable_only_where_allowed(
     assert ok.status_code == 302
     assert answers_of(db_session, submission)["technical.cirt.kind"] == "n/a"
     _, hidden = page_form(client, url(submission, "technical"))
-    refused = client.post(url(submission, "technical"), data={**hidden, "technical.cirt.exists": "n/a"})
+    refused = client.post(
+        url(submission, "technical"), data={**hidden, "technical.cirt.exists": "n/a"}
+    )
     assert refused.status_code == 422
 
 
@@ -119,7 +132,9 @@ def test_edit_conflict_shows_both_values_and_lets_the_user_choose(
 
     # Saving the returned page again is a choice made knowing their answer: it keeps mine.
     _, again = page_form_from(text)
-    assert client.post(url(submission), data={**again, "legal.law.exists": "yes"}).status_code == 302
+    assert (
+        client.post(url(submission), data={**again, "legal.law.exists": "yes"}).status_code == 302
+    )
     assert answers_of(db_session, submission)["legal.law.exists"] == "yes"
 
 
@@ -133,7 +148,9 @@ def test_keeping_their_answer_leaves_it_in_place(
     login(other, colleague)
     _, theirs = page_form(other, url(submission))
     other.post(url(submission), data={**theirs, "legal.law.exists": "no"})
-    text = client.post(url(submission), data={**mine, "legal.law.exists": "yes"}).get_data(as_text=True)
+    text = client.post(url(submission), data={**mine, "legal.law.exists": "yes"}).get_data(
+        as_text=True
+    )
     _, again = page_form_from(text)
     data = {**again, "legal.law.exists": "yes", "take_theirs:legal.law.exists": "1"}
     assert client.post(url(submission), data=data).status_code == 302
@@ -157,7 +174,9 @@ def test_long_answers_in_any_script_are_kept(
 ) -> None:
     login(client, focal_point)
     _, hidden = page_form(client, url(submission))
-    long_text = ("网络安全法草案已提交议会审议。" * 10000 + "قانون الجرائم الإلكترونية " * 4000)[:200_000]
+    long_text = ("网络安全法草案已提交议会审议。" * 10000 + "قانون الجرائم الإلكترونية " * 4000)[
+        :200_000
+    ]
     data = {**hidden, "legal.law.remarks": long_text}
     assert client.post(url(submission), data=data).status_code == 302
     assert answers_of(db_session, submission)["legal.law.remarks"] == long_text.strip()
@@ -174,7 +193,10 @@ def test_markup_in_answers_comes_back_escaped(
     text = client.get(url(submission)).get_data(as_text=True)
     assert "<script>alert(1)" not in text
     assert "<img src=x" not in text
-    assert html_lib.escape(attack, quote=False).replace('"', "&#34;") in text or "&lt;script&gt;" in text
+    assert (
+        html_lib.escape(attack, quote=False).replace('"', "&#34;") in text
+        or "&lt;script&gt;" in text
+    )
 
 
 def page_form_from(text: str) -> tuple[str, dict[str, str]]:
