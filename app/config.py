@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -41,6 +42,7 @@ class Settings(BaseModel):
     MAIL_FOLDER: Path | None = None  # None: INSTANCE_PATH/mail
     SMTP_URL: str | None = None
     MAIL_SENDER: str = "cybermaturity@localhost"
+    BASE_URL: str = "http://127.0.0.1:5000"  # links in e-mail; never taken from the Host header
     TESTING: bool = False
     DEBUG: bool = False
 
@@ -55,6 +57,21 @@ class Settings(BaseModel):
     @classmethod
     def _empty_is_unset(cls, value: str | None) -> str | None:
         return value or None
+
+    @field_validator("SMTP_URL")
+    @classmethod
+    def _smtp_scheme(cls, value: str | None) -> str | None:
+        if value and urlsplit(value).scheme not in ("smtp", "smtps"):
+            raise ValueError("must start with smtp:// (STARTTLS) or smtps:// (TLS)")
+        return value
+
+    @field_validator("BASE_URL")
+    @classmethod
+    def _absolute_http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an absolute http:// or https:// address")
+        return value.rstrip("/")
 
 
 def _from_environment(environ: dict[str, str]) -> dict[str, str]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import ParamSpec, TypeVar
 
-from flask import abort, request
+from flask import abort, make_response, request
 from flask_login import current_user
 
 from app import audit
@@ -58,7 +58,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PUBLISHED_READ,
         }
     ),
-    Role.ADMIN: frozenset(Permission),
+    # Administrators run the survey and see everything, but only a country answers for itself.
+    Role.ADMIN: frozenset(Permission) - {Permission.SUBMISSION_EDIT, Permission.SUBMISSION_SUBMIT},
 }
 
 
@@ -80,7 +81,8 @@ def authorize(permission: Permission, country_id: int | None = None) -> User:
     answer 403; another country's data answers 404 and is audited.
     """
     if not current_user.is_authenticated:
-        abort(login_manager.unauthorized())  # sign-in page, coming back here afterwards
+        # The sign-in page, coming back here afterwards (with what was sent, for a POST).
+        abort(make_response(login_manager.unauthorized()))
     user: User = current_user._get_current_object()
     if not has_permission(user, permission):
         abort(403)

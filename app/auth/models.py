@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from enum import StrEnum
 
@@ -42,3 +43,17 @@ class User(UserMixin, Model):
 
     def __repr__(self) -> str:
         return model_repr(self, "id", "email", "role")
+
+    @property
+    def credentials_fingerprint(self) -> str:
+        """Changes whenever the e-mail or the password changes. Part of the session's user id and
+        of every reset or invitation link, so that changing the password signs out every other
+        session and voids links sent before. A one-way digest of the salted hash: it tells
+        nothing about the password."""
+        material = f"{self.email}\0{self.password_hash or ''}".encode()
+        return hashlib.sha256(material).hexdigest()[:32]
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session; `app.auth.loader` checks it against the
+        database on every request."""
+        return f"{self.id}:{self.credentials_fingerprint}"

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.survey.models import Answer
-from tests.app.survey.conftest import login, page_form
+from tests.app.conftest import login, page_form
 from tests.factories import UserFactory
 
 JSON = {"Accept": "application/json"}

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from tests.app.survey.conftest import login, page_form
+from tests.app.conftest import login, page_form
 from tests.factories import DEFAULT_PASSWORD
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.survey.models import Answer
-from tests.app.survey.conftest import login, page_form
+from tests.app.conftest import login, page_form
 from tests.factories import UserFactory
 
 

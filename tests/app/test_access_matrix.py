@@ -1,0 +1,144 @@
+"""Every route, for every kind of user, including a focal point of another country.
+
+A route missing from MATRIX fails `test_every_route_is_in_the_matrix`: new pages must say who may
+use them. 302 means "sent to sign in" for anonymous users and "moved on" for the others.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from app.auth.models import Role
+from tests.app.conftest import login, submission_of
+from tests.factories import UserFactory
+
+ANON, OWN, OTHER, REVIEWER, ADMIN = "anonymous", "focal_point", "other_country", "reviewer", "admin"
+ROLES = (ANON, OWN, OTHER, REVIEWER, ADMIN)
+
+
+def expect(anonymous: int, own: int, other: int, reviewer: int, admin: int) -> dict[str, int]:
+    return dict(zip(ROLES, (anonymous, own, other, reviewer, admin), strict=True))
+
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+#: (endpoint, method, url, form data) -> expected status per kind of user.
+MATRIX: list[tuple[str, str, str, dict[str, Any], dict[str, int]]] = [
+    ("home.index", "GET", "/", {}, expect(200, 302, 302, 302, 302)),
+    ("auth.sign_in", "GET", "/sign-in", {}, expect(200, 302, 302, 302, 302)),
+    (
+        "auth.sign_in",
+        "POST",
+        "/sign-in",
+        {"email": "nobody@example.org", "password": "x"},
+        expect(200, 200, 200, 200, 200),
+    ),
+    ("auth.sign_out", "POST", "/sign-out", {}, expect(302, 302, 302, 302, 302)),
+    ("csrf_token", "GET", "/csrf-token", {}, expect(200, 200, 200, 200, 200)),
+    ("static", "GET", "/static/app.css", {}, expect(200, 200, 200, 200, 200)),
+    ("survey.index", "GET", "/survey/", {}, expect(302, 200, 200, 200, 200)),
+    ("survey.overview", "GET", "/survey/{sub}/", {}, expect(302, 200, 404, 200, 200)),
+    ("survey.section", "GET", "/survey/{sub}/legal", {}, expect(302, 200, 404, 200, 200)),
+    (
+        "survey.section",
+        "POST",
+        "/survey/{sub}/legal",
+        {"legal.law.exists": "yes"},
+        expect(401, 302, 404, 403, 403),
+    ),
+    (
+        "survey.autosave",
+        "POST",
+        "/survey/{sub}/legal/autosave",
+        {"v:legal.law.exists": "1", "legal.law.exists": "no"},
+        expect(401, 200, 404, 403, 403),
+    ),
+    (
+        "survey.download_evidence",
+        "GET",
+        "/survey/{sub}/evidence/{evidence}",
+        {},
+        expect(302, 200, 404, 200, 200),
+    ),
+    ("survey.submit", "POST", "/survey/{sub}/submit", {}, expect(401, 422, 404, 403, 403)),
+]
+
+
+@pytest.fixture
+def people(country: Any, other_country: Any) -> dict[str, Any]:
+    return {
+        OWN: UserFactory(role=Role.FOCAL_POINT, country=country),
+        OTHER: UserFactory(role=Role.FOCAL_POINT, country=other_country),
+        REVIEWER: UserFactory(reviewer=True),
+        ADMIN: UserFactory(admin=True),
+    }
+
+
+@pytest.fixture
+def evidence_id(app: Any, submission: Any, people: dict[str, Any], monkeypatch: Any) -> int:
+    """A file attached by the country's own focal point."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    client = app.test_client()
+    login(client, people[OWN])
+    client.post(
+        f"/survey/{submission.id}/legal",
+        data={"file:legal.law.exists": (io.BytesIO(PDF), "law.pdf"), "legal.law.exists": "yes"},
+        content_type="multipart/form-data",
+    )
+    from sqlalchemy import select
+
+    from app import db
+    from app.survey.models import Evidence
+
+    return db.session.scalars(select(Evidence.id)).one()
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "method", "url", "data", "expected"),
+    MATRIX,
+    ids=[f"{m} {u}" for _, m, u, _, _ in MATRIX],
+)
+@pytest.mark.parametrize("role", ROLES)
+def test_access(
+    app: Any,
+    client: Any,
+    monkeypatch: Any,
+    submission: Any,
+    people: dict[str, Any],
+    evidence_id: int,
+    endpoint: str,
+    method: str,
+    url: str,
+    data: dict[str, Any],
+    expected: dict[str, int],
+    role: str,
+) -> None:
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    if role != ANON:
+        login(client, people[role])
+    target = url.format(sub=submission.id, evidence=evidence_id)
+    headers = {"Accept": "application/json"} if endpoint == "survey.autosave" else {}
+    response = client.open(target, method=method, data=data, headers=headers)
+    response.close()
+    assert response.status_code == expected[role], response.get_data(as_text=True)[:500]
+
+
+def test_every_route_is_in_the_matrix(app: Any) -> None:
+    covered = {(endpoint, method) for endpoint, method, *_ in MATRIX}
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert routes - covered == set()
+
+
+def test_the_other_countrys_submission_is_also_refused_to_its_neighbour(
+    campaign: Any, other_country: Any, people: dict[str, Any], client: Any
+) -> None:
+    theirs = submission_of(campaign, other_country)
+    login(client, people[OWN])
+    assert client.get(f"/survey/{theirs.id}/").status_code == 404
