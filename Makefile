@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 # Debian packages the app needs: Pango for WeasyPrint, Noto fonts for every UN script, and
 # HarfBuzz's subsetter (without it WeasyPrint embeds CJK fonts about fifty times slower).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk
+# Only for the browser tests: Debian's Chromium, which Playwright drives.
+TEST_SYSTEM_PACKAGES := chromium
+PACKAGES ?= $(SYSTEM_PACKAGES)
 DEMO_ENV := SESSION_COOKIE_SECURE=false
 PYTEST_ARGS ?=
 
@@ -26,7 +29,7 @@ $(STAMP): pyproject.toml
 install: system-deps $(STAMP)
 
 system-deps:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if ! command -v apt-get >/dev/null; then \
 		echo "Please install the equivalents of these Debian packages: $$missing"; exit 1; fi; \
@@ -42,7 +45,8 @@ demo: install
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	$(DEMO_ENV) $(BIN)/cybermaturity run --host 127.0.0.1 --port 5000
 
-lint: install
+lint: $(STAMP)
+	@$(MAKE) --no-print-directory system-deps PACKAGES="$(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
