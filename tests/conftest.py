@@ -86,3 +86,14 @@ def app_context(app: Any, db_session: Any) -> Iterator[None]:
     """For calling operations directly; `db.session` inside is bound like `db_session`."""
     with app.app_context():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _reset_rate_limits() -> Iterator[None]:
+    """Rate-limit counters start at zero in every test: sign-ins in one test never make another
+    fail with 429."""
+    from app.extensions import limiter
+
+    if limiter.initialized:
+        limiter.reset()
+    yield

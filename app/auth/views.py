@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import json
+import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
-    current_app,
     flash,
-    g,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -15,13 +16,34 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import format_timedelta
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_user, logout_user
+from limits import parse
 
 from app.auth import operations
-from app.auth.forms import SignInForm
+from app.auth.forms import AcceptInvitationForm, ForgotPasswordForm, SetPasswordForm, SignInForm
 from app.auth.models import User
+from app.auth.tokens import LIFETIMES, TokenPurpose, read_token
+from app.extensions import limiter
+from app.forms import AppForm
 from app.i18n import _
-from app.web import replay_fields, transactional
+from app.web import commit, replay_fields, transactional
+
+#: Rate limits on POST (GET is free). Per client address, and per typed e-mail address so that
+#: many addresses cannot be used to try one account's password.
+SIGN_IN_PER_ADDRESS = "10 per minute;50 per hour"
+SIGN_IN_PER_EMAIL = "5 per minute"
+RESET_REQUEST_PER_ADDRESS = "5 per minute;20 per hour"
+RESET_REQUEST_PER_EMAIL = "3 per hour"  # nobody needs more links; nobody gets mail-bombed
+TOKEN_FORM_PER_ADDRESS = "10 per minute"  # each try hashes a password
+
+#: A client keeping over a limit leaves one audit entry per limit and minute, not one per try.
+_AUDIT_BREACHES = parse("1 per minute")
+
+
+def _typed_email() -> str:
+    return "email:" + operations.normalize_email(request.form.get("email", ""))[:254]
 
 
 def _safe_next(target: str | None) -> str:
@@ -33,6 +55,8 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
+@limiter.limit(SIGN_IN_PER_ADDRESS, methods=["POST"])
+@limiter.limit(SIGN_IN_PER_EMAIL, methods=["POST"], key_func=_typed_email)
 @transactional
 def sign_in() -> ResponseReturnValue:
     if current_user.is_authenticated and request.method == "GET":
@@ -52,8 +76,6 @@ def sign_in() -> ResponseReturnValue:
 def _start_session(user: User) -> None:
     language = session.get("language")
     session.clear()  # a fresh session at sign-in: nothing carried over from before
-    # Flask-WTF caches this request's token in g; it belonged to the old session.
-    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     if language:
         session["language"] = language
     login_user(user)
@@ -97,3 +119,111 @@ def sign_out() -> ResponseReturnValue:
     session.clear()
     flash(_("You have signed out."), "info")
     return redirect(url_for("home.index"))
+
+
+@limiter.limit(RESET_REQUEST_PER_ADDRESS, methods=["POST"])
+@limiter.limit(RESET_REQUEST_PER_EMAIL, methods=["POST"], key_func=_typed_email)
+@transactional
+def forgot_password() -> ResponseReturnValue:
+    """The same answer whether or not the address has an account, so none can be discovered."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        operations.request_password_reset(form.email.data or "")
+        lifetime = format_timedelta(LIFETIMES[TokenPurpose.PASSWORD_RESET], threshold=1)
+        flash(
+            _(
+                "If an account uses this address, a link to choose a new password is on its way."
+                " It works once, for %(lifetime)s.",
+                lifetime=lifetime,
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@limiter.limit(TOKEN_FORM_PER_ADDRESS, methods=["POST"])
+@transactional
+def reset_password(token: str) -> ResponseReturnValue:
+    user = read_token(token, TokenPurpose.PASSWORD_RESET)
+    if user is None:
+        return _link_not_valid()
+    form = SetPasswordForm(email=user.email)
+    if form.validate_on_submit():
+        operations.reset_password(user, form.password.data or "")
+        _start_session(user)  # after the change: the session carries the new fingerprint
+        flash(_("Your password has been changed. Other sessions have been signed out."), "info")
+        return redirect(url_for("home.index"))
+    return _private(render_template("auth/reset_password.html", form=form, user=user))
+
+
+@limiter.limit(TOKEN_FORM_PER_ADDRESS, methods=["POST"])
+@transactional
+def accept_invitation(token: str) -> ResponseReturnValue:
+    user = read_token(token, TokenPurpose.INVITATION)
+    if user is None:
+        return _link_not_valid()
+    form = AcceptInvitationForm(email=user.email, data={"name": user.name})
+    if form.validate_on_submit():
+        operations.accept_invitation(user, form.name.data or "", form.password.data or "")
+        _start_session(user)
+        flash(_("Welcome! Your account is ready and you are signed in."), "info")
+        return redirect(url_for("home.index"))
+    return _private(render_template("auth/accept_invitation.html", form=form, user=user))
+
+
+def _link_not_valid() -> ResponseReturnValue:
+    return _private(render_template("auth/link_not_valid.html"), 400)
+
+
+def _private(body: str, status: int = 200) -> ResponseReturnValue:
+    """Pages reached through a secret link: not cached, and the link is not passed on."""
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+#: The form to show again, with what was typed, when a limit is hit on these pages.
+_RATE_LIMITED_FORMS: dict[str, type[AppForm]] = {
+    "auth.sign_in": SignInForm,
+    "auth.forgot_password": ForgotPasswordForm,
+}
+
+
+def rate_limited(error: RateLimitExceeded) -> ResponseReturnValue:
+    """429 in the user's language, with the typed e-mail address (never the password) kept."""
+    wait = _seconds_to_wait()
+    if _first_breach_in_window():
+        operations.record_rate_limit(
+            request.endpoint or "", str(error.limit.limit), request.form.get("email", "")
+        )
+        commit()  # the request itself fails; the trail keeps the entry
+    form_class = _RATE_LIMITED_FORMS.get(request.endpoint or "")
+    form = None
+    if form_class is not None:
+        kept = {k: v for k, v in request.form.items() if k not in ("password", "csrf_token")}
+        form = form_class(formdata=None, data=kept)
+    body = render_template(
+        "auth/rate_limited.html",
+        form=form,
+        action=request.full_path.rstrip("?"),
+        wait=format_timedelta(timedelta(seconds=wait), threshold=1),
+    )
+    response = make_response(body, 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _seconds_to_wait() -> int:
+    breached = limiter.current_limit
+    if breached is None:
+        return 60
+    return max(1, breached.reset_at - int(time.time()))
+
+
+def _first_breach_in_window() -> bool:
+    breached = limiter.current_limit
+    if breached is None:
+        return True
+    return bool(limiter.limiter.hit(_AUDIT_BREACHES, "audited-breach", breached.key))
