@@ -12,13 +12,22 @@ TEST_SYSTEM_PACKAGES := chromium
 PACKAGES ?= $(SYSTEM_PACKAGES)
 DEMO_ENV := SESSION_COOKIE_SECURE=false
 PYTEST_ARGS ?=
+# The interface's message catalogues (English is the source language). The .po files are in git;
+# the .mo files the app reads are compiled from them at install, and again when a .po changes.
+TRANSLATIONS := app/translations
+CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+COMPILED_CATALOGUES := $(CATALOGUES:.po=.mo)
+EXTRACT_OPTIONS := -F babel.cfg --ignore-dirs='.* __pycache__' -k _l -k lazy_gettext -c 'i18n:' \
+	--add-location=file --project=cybermaturity \
+	--header-comment='\# Messages of the cybermaturity interface: run `make translations` after changing any.'
 
-.PHONY: demo test lint check-tests install system-deps clean help
+.PHONY: demo test lint check-tests install system-deps translations clean help
 
 help:
 	@echo "make demo   install, migrate an SQLite database, load demo data and serve on http://127.0.0.1:5000"
 	@echo "make test   install and run the whole suite (set TEST_DATABASE_URL for PostgreSQL)"
 	@echo "make lint   ruff, mypy, import contracts and the questionnaire linter"
+	@echo "make translations   extract the interface's messages and update every catalogue"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +35,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,production]'
 	@touch $(STAMP)
 
-install: system-deps $(STAMP)
+install: system-deps $(STAMP) $(COMPILED_CATALOGUES)
+
+%.mo: %.po | $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# After adding or changing a message in app/ or templates/: new messages arrive untranslated
+# (changed ones fuzzy) in each app/translations/<lang>/LC_MESSAGES/messages.po; translate them.
+translations: $(STAMP)
+	$(BIN)/pybabel extract $(EXTRACT_OPTIONS) -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --ignore-obsolete
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
 
 system-deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -45,7 +64,7 @@ demo: install
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	$(DEMO_ENV) $(BIN)/cybermaturity run --host 127.0.0.1 --port 5000
 
-lint: $(STAMP)
+lint: $(STAMP) $(COMPILED_CATALOGUES)
 	@$(MAKE) --no-print-directory system-deps PACKAGES="$(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -146,10 +146,10 @@ def render_email(folder: str, to: Addressee, context: Mapping[str, Any]) -> Emai
     message["Date"] = format_datetime(utcnow())
     # A domain of our own: without one, make_msgid asks DNS for this host's name.
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
-    message["Content-Language"] = language
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    message["Content-Language"] = language  # after the body: setting one drops Content-* headers
     return message
 
 

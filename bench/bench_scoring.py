@@ -17,99 +17,29 @@ import random
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
+from app.countries.operations import read_country_records
+from app.demo.answers import generate_answers
 from questionnaires.answers import AnswerValue, parse_answers
 from questionnaires.loader import get_definition
-from questionnaires.schema import Definition, Question, QuestionType
+from questionnaires.schema import Definition
 from scoring import benchmark, score
 from scoring.engine import _compile
 
-COUNTRIES_FILE = Path(__file__).resolve().parent.parent / "app" / "countries" / "itu_countries.tsv"
 QUESTIONNAIRE = "national-cybersecurity"
 TARGET_MS = 100.0
 
 
 def countries() -> list[tuple[str, str]]:
     """(ISO3, ITU region) of the 194 countries the GCI covers."""
-    rows = COUNTRIES_FILE.read_text("utf-8").splitlines()
-    cells = [row.split("\t") for row in rows if row and not row.startswith(("#", "iso3"))]
-    return [(cell[0], cell[2]) for cell in cells]
+    return [(r.iso3, r.region.value) for r in read_country_records()]
 
 
 def answer_sets(definition: Definition, count: int, seed: int) -> list[dict[str, Any]]:
-    """`count` full raw answer sets: every question answered (n/a now and then, where allowed)."""
+    """`count` full raw answer sets, from the generator the demo data uses."""
     rng = random.Random(seed)
-    sets = []
-    for _ in range(count):
-        maturity = rng.random()
-        sets.append({q.id: _answer(q, maturity, rng) for q in definition.questions()})
-    return sets
-
-
-def _answer(question: Question, maturity: float, rng: random.Random) -> Any:
-    if question.not_applicable and rng.random() < 0.05:
-        return "n/a"
-    return _ANSWERERS[question.type](question, maturity, rng)
-
-
-def _yes_no(question: Question, m: float, rng: random.Random) -> str:
-    draw = rng.random()
-    if question.type is QuestionType.YES_NO_PARTIAL and abs(draw - m) < 0.15:
-        return "partial"
-    return "yes" if draw < m else "no"
-
-
-def _single(question: Question, m: float, rng: random.Random) -> str:
-    ranked = sorted(question.choices or (), key=lambda c: c.score)
-    index = min(len(ranked) - 1, int((m + rng.uniform(-0.2, 0.2)) * len(ranked)))
-    return ranked[max(0, index)].id
-
-
-def _multi(question: Question, m: float, rng: random.Random) -> list[str]:
-    choices = question.choices or ()
-    ticked = [c.id for c in choices if c.score > 0 and rng.random() < m]
-    return ticked or [min(choices, key=lambda c: c.score).id]  # full: at least one box ticked
-
-
-def _number(question: Question, m: float, rng: random.Random) -> float:
-    top = max((t.min for t in question.thresholds or ()), default=50.0) * 1.25
-    low = question.min if question.min is not None else 0.0
-    high = question.max if question.max is not None else max(top, low + 1)
-    value = low + (min(high, top) - low) * min(1.0, m * rng.uniform(0.5, 1.5))
-    return round(value) if question.integer else round(value, 2)
-
-
-def _text(question: Question, m: float, rng: random.Random) -> str:
-    length = max(question.min_length or 0, 40)
-    return (f"Adopted in {rng.randint(2005, 2024)} and reviewed since. " * 4)[:length].strip()
-
-
-def _date(question: Question, m: float, rng: random.Random) -> str:
-    return (date(2005, 1, 1) + timedelta(days=rng.randint(0, 7000))).isoformat()
-
-
-def _url(question: Question, m: float, rng: random.Random) -> list[str]:
-    return [f"https://gov.example/doc/{rng.randint(1, 9999)}" for _ in range(rng.randint(1, 3))]
-
-
-def _level(question: Question, m: float, rng: random.Random) -> int:
-    return max(0, min(4, round(4 * m + rng.uniform(-1, 1))))
-
-
-_ANSWERERS: dict[QuestionType, Callable[[Question, float, random.Random], Any]] = {
-    QuestionType.YES_NO: _yes_no,
-    QuestionType.YES_NO_PARTIAL: _yes_no,
-    QuestionType.SINGLE_CHOICE: _single,
-    QuestionType.MULTI_CHOICE: _multi,
-    QuestionType.NUMBER: _number,
-    QuestionType.TEXT: _text,
-    QuestionType.DATE: _date,
-    QuestionType.URL: _url,
-    QuestionType.LEVEL: _level,
-}
+    return [generate_answers(definition, rng.random(), rng) for _ in range(count)]
 
 
 def _timed(run: Callable[[], object], repeat: int) -> list[float]:

@@ -89,11 +89,10 @@ def app_context(app: Any, db_session: Any) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _reset_rate_limits() -> Iterator[None]:
+def _reset_rate_limits() -> None:
     """Rate-limit counters start at zero in every test: sign-ins in one test never make another
     fail with 429."""
     from app.extensions import limiter
 
     if limiter.initialized:
         limiter.reset()
-    yield

@@ -36,7 +36,7 @@ SIGN_IN_PER_ADDRESS = "10 per minute;50 per hour"
 SIGN_IN_PER_EMAIL = "5 per minute"
 RESET_REQUEST_PER_ADDRESS = "5 per minute;20 per hour"
 RESET_REQUEST_PER_EMAIL = "3 per hour"  # nobody needs more links; nobody gets mail-bombed
-TOKEN_FORM_PER_ADDRESS = "10 per minute"  # each try hashes a password
+LINK_FORM_PER_ADDRESS = "10 per minute"  # each try hashes a password
 
 #: A client keeping over a limit leaves one audit entry per limit and minute, not one per try.
 _AUDIT_BREACHES = parse("1 per minute")
@@ -142,7 +142,7 @@ def forgot_password() -> ResponseReturnValue:
     return render_template("auth/forgot_password.html", form=form)
 
 
-@limiter.limit(TOKEN_FORM_PER_ADDRESS, methods=["POST"])
+@limiter.limit(LINK_FORM_PER_ADDRESS, methods=["POST"])
 @transactional
 def reset_password(token: str) -> ResponseReturnValue:
     user = read_token(token, TokenPurpose.PASSWORD_RESET)
@@ -157,7 +157,7 @@ def reset_password(token: str) -> ResponseReturnValue:
     return _private(render_template("auth/reset_password.html", form=form, user=user))
 
 
-@limiter.limit(TOKEN_FORM_PER_ADDRESS, methods=["POST"])
+@limiter.limit(LINK_FORM_PER_ADDRESS, methods=["POST"])
 @transactional
 def accept_invitation(token: str) -> ResponseReturnValue:
     user = read_token(token, TokenPurpose.INVITATION)

@@ -36,7 +36,9 @@ def invite(email: str, role: str, iso3: str | None, language: str | None, yes: b
     if iso3:
         country = get_country(iso3)
         if country is None:
-            raise click.BadParameter(f"no country with the ISO code {iso3!r}", param_hint="--country")
+            raise click.BadParameter(
+                f"no country with the ISO code {iso3!r}", param_hint="--country"
+            )
     try:
         address = validate_invitation(email, Role(role), country)
     except AccountError as exc:
@@ -49,7 +51,9 @@ def invite(email: str, role: str, iso3: str | None, language: str | None, yes: b
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     days = LIFETIMES[TokenPurpose.INVITATION].days
-    click.echo(f"Invitation for {user.email} {get_mailer().describe()}; the link works {days} days.")
+    click.echo(
+        f"Invitation for {user.email} {get_mailer().describe()}; the link works {days} days."
+    )
 
 
 @users_group.command("create-admin")

@@ -58,7 +58,9 @@ def _single(question: Question, p: float, _rng: random.Random) -> str:
 
 
 def _multi(question: Question, p: float, rng: random.Random) -> list[str]:
-    return [c.id for c in question.choices or () if c.score > 0 and rng.random() < p]
+    choices = question.choices or ()
+    ticked = [c.id for c in choices if c.score > 0 and rng.random() < p]
+    return ticked or [min(choices, key=lambda c: c.score).id]  # "none of these", when offered
 
 
 def _number(question: Question, p: float, rng: random.Random) -> int | float:

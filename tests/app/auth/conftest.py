@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -50,11 +49,12 @@ def link_in(message: EmailMessage) -> str:
 
 
 @pytest.fixture
-def mailbox(app: Any) -> Iterator[Mailbox]:
+def mailbox(app: Any) -> Mailbox:
+    """The folder mailer's messages, starting from an empty folder."""
     folder = Path(app.config["MAIL_FOLDER"])
     for path in folder.glob("*.eml"):
         path.unlink()
-    yield Mailbox(folder)
+    return Mailbox(folder)
 
 
 def post_form(client: Any, url: str, data: dict[str, str], **kwargs: Any) -> Any:

@@ -58,9 +58,7 @@ def test_reset_end_to_end(client: Any, db_session: Any, mailbox: Mailbox) -> Non
     assert "Password changed" in summaries(db_session)
 
 
-def test_a_link_works_only_once(
-    app: Any, client: Any, db_session: Any, mailbox: Mailbox
-) -> None:
+def test_a_link_works_only_once(app: Any, client: Any, db_session: Any, mailbox: Mailbox) -> None:
     user = UserFactory()
     request_reset(client, user.email)
     link = link_in(mailbox.only(user.email))
@@ -165,9 +163,7 @@ def test_max_age_can_be_shortened(app_context: None, db_session: Any, clock: Clo
         lambda token: "not-a-token",
     ],
 )
-def test_wrong_tokens_are_refused(
-    client: Any, db_session: Any, app: Any, mangle: Any
-) -> None:
+def test_wrong_tokens_are_refused(client: Any, db_session: Any, app: Any, mangle: Any) -> None:
     user = UserFactory()
     with app.test_request_context():
         token = make_token(user, TokenPurpose.PASSWORD_RESET)

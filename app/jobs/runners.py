@@ -1,0 +1,265 @@
+"""Where jobs run: RQ workers over Redis when REDIS_URL is set (they scale across machines), a
+local process pool otherwise. Both run a job's steps on every core they have.
+
+A runner receives a job id once the job's transaction has committed (`enqueue_after_commit`),
+reads the job's plan (chunks of ids, then a final step) and hands the steps to its workers.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol
+
+from flask import Flask, current_app
+
+from app.jobs import operations
+from app.jobs.bulk import Plan, Step
+from app.jobs.models import JobKind
+from app.jobs.worker import init_worker, worker_settings
+from app.web import after_commit, transactional
+
+logger = logging.getLogger(__name__)
+
+#: Where `app.extensions` keeps the app's runner (tests put their own there).
+RUNNER_KEY = "jobs.runner"
+#: The RQ queue that `cybermaturity scorecards worker` listens on.
+QUEUE_NAME = "cybermaturity"
+#: Scorecards per RQ task: enough to amortise a task's overhead, few enough to spread a
+#: 194-country job over many workers.
+RQ_CHUNK_SIZE = 8
+#: How long an RQ task may take, and how long its record is kept in Redis (seconds).
+RQ_TASK_TIMEOUT = 30 * 60
+RQ_RESULT_TTL = 24 * 3600
+#: While its workers are busy elsewhere, the local coordinator still signals the job is alive.
+HEARTBEAT_EVERY = 30.0
+
+BROKEN_POOL_ERROR = "A worker process stopped unexpectedly."
+ProgressCallback = Callable[[int], None]
+
+
+class Runner(Protocol):
+    def submit(self, app: Flask, job_id: int) -> None:
+        """Start the job in the background (called after the job's transaction committed)."""
+
+
+def get_runner(app: Flask | None = None) -> Runner:
+    """The app's runner, made on first use from its configuration."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    with _runner_lock:
+        runner: Runner | None = app.extensions.get(RUNNER_KEY)
+        if runner is None:
+            runner = make_runner(app)
+            app.extensions[RUNNER_KEY] = runner
+    return runner
+
+
+_runner_lock = threading.Lock()
+
+
+def make_runner(app: Flask) -> Runner:
+    url = app.config.get("REDIS_URL")
+    if url:
+        from redis import Redis
+
+        return RQRunner(Redis.from_url(url))
+    return LocalRunner()
+
+
+def enqueue_after_commit(job_id: int) -> None:
+    """Hand the job to the runner once the current transaction has committed; never before,
+    so a worker never looks for a job that is not there yet (or was rolled back)."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    after_commit(lambda: get_runner(app).submit(app, job_id))
+
+
+def load_plan(job_id: int, chunk_size: int) -> Plan | None:
+    """The job's steps, or None if it is gone or no longer queued or running."""
+    from app.jobs import bulk
+
+    planners = {JobKind.BULK_SCORECARDS: bulk.plan}
+    job = operations.get_job(job_id)
+    if job is None or not job.is_active:
+        return None
+    return planners[job.kind](job, chunk_size)
+
+
+# --- The local process pool ---
+
+
+class LocalRunner:
+    """A process pool with one worker per core. Jobs run one step per item, so the pool stays
+    evenly busy; a coordinator (a thread in the web process, or the CLI itself) waits for the
+    steps, keeps the job's heartbeat and then has the final step run in the pool too."""
+
+    def __init__(self, max_workers: int | None = None) -> None:
+        self.max_workers = max_workers or os.cpu_count() or 1
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, app: Flask, job_id: int) -> None:
+        threading.Thread(
+            target=self._run_logged, args=(app, job_id), name=f"job-{job_id}", daemon=True
+        ).start()
+
+    def _run_logged(self, app: Flask, job_id: int) -> None:
+        try:
+            self.run(app, job_id)
+        except Exception:
+            logger.exception("Job %s failed", job_id)
+
+    def run(self, app: Flask, job_id: int, on_progress: ProgressCallback | None = None) -> None:
+        """Run the job to its end in this process's pool; `on_progress(n)` as items finish.
+
+        Raises what a step raised (the job is failed by then)."""
+        with app.app_context():
+            plan = transactional(load_plan)(job_id, 1)
+            if plan is None or not transactional(operations.start_job)(job_id):
+                return
+        try:
+            pool = self._executor(app)
+            if self._run_steps(app, pool, plan, on_progress) and plan.final is not None:
+                pool.submit(plan.final.func, *plan.final.args).result()
+        except BrokenProcessPool:
+            self._discard_pool()
+            self._fail(app, job_id, BROKEN_POOL_ERROR)
+            raise
+        except Exception as exc:
+            self._fail(app, job_id, f"{type(exc).__name__}: {exc}")  # no-op if a step did
+            raise
+
+    def _run_steps(
+        self,
+        app: Flask,
+        pool: concurrent.futures.ProcessPoolExecutor,
+        plan: Plan,
+        on_progress: ProgressCallback | None,
+    ) -> bool:
+        """Run every step; False if the job was failed meanwhile (the rest is cancelled)."""
+        futures: dict[concurrent.futures.Future[Any], Step] = {
+            pool.submit(step.func, *step.args): step for step in plan.steps
+        }
+        pending = set(futures)
+        last_beat = time.monotonic()
+        try:
+            while pending:
+                done, pending = concurrent.futures.wait(
+                    pending, timeout=HEARTBEAT_EVERY, return_when="FIRST_COMPLETED"
+                )
+                for future in done:
+                    future.result()
+                    if on_progress is not None:
+                        on_progress(futures[future].items)
+                if time.monotonic() - last_beat >= HEARTBEAT_EVERY:
+                    last_beat = time.monotonic()
+                    if not self._heartbeat(app, plan.job_id):
+                        return False
+        finally:
+            for future in pending:
+                future.cancel()
+        return True
+
+    @staticmethod
+    def _heartbeat(app: Flask, job_id: int) -> bool:
+        with app.app_context():
+            return transactional(operations.heartbeat)(job_id)
+
+    @staticmethod
+    def _fail(app: Flask, job_id: int, error: str) -> None:
+        with app.app_context():
+            transactional(operations.fail_job)(job_id, error)
+
+    def _executor(self, app: Flask) -> concurrent.futures.ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                # forkserver: workers start from a clean process, never a fork of a web process
+                # with its threads and open database connections.
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["app", "app.jobs.bulk"])
+                self._pool = concurrent.futures.ProcessPoolExecutor(
+                    max_workers=self.max_workers,
+                    mp_context=context,
+                    initializer=init_worker,
+                    initargs=(worker_settings(app),),
+                )
+            return self._pool
+
+    def _discard_pool(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+# --- RQ ---
+
+
+class RQRunner:
+    """Chunks of a job as RQ tasks that any worker takes; the final step waits for them all
+    (it runs even if one failed, to find the job failed and stop) and jumps the queue."""
+
+    def __init__(
+        self, connection: Any, queue_name: str = QUEUE_NAME, chunk_size: int = RQ_CHUNK_SIZE
+    ) -> None:
+        self.connection = connection
+        self.queue_name = queue_name
+        self.chunk_size = chunk_size
+
+    def submit(self, app: Flask, job_id: int) -> None:
+        self.enqueue(app, job_id)
+
+    def enqueue(self, app: Flask, job_id: int) -> list[Any]:
+        """Queue the job's tasks; returns the RQ jobs (the final one last)."""
+        from redis.exceptions import RedisError
+
+        with app.app_context():
+            plan = transactional(load_plan)(job_id, self.chunk_size)
+        if plan is None:
+            return []
+        try:
+            return self._enqueue(plan)
+        except RedisError as exc:
+            with app.app_context():
+                transactional(operations.fail_job)(job_id, f"Could not queue the job: {exc}")
+            raise
+
+    def _enqueue(self, plan: Plan) -> list[Any]:
+        from rq import Queue
+        from rq.job import Dependency
+
+        queue = Queue(self.queue_name, connection=self.connection)
+        options = {"job_timeout": RQ_TASK_TIMEOUT, "result_ttl": RQ_RESULT_TTL}
+        count = len(plan.steps)
+        chunks = [
+            queue.enqueue(
+                step.func,
+                *step.args,
+                description=f"job {plan.job_id}: part {index} of {count}",
+                failure_ttl=RQ_RESULT_TTL,
+                **options,
+            )
+            for index, step in enumerate(plan.steps, start=1)
+        ]
+        if plan.final is None:
+            return chunks
+        final = queue.enqueue(
+            plan.final.func,
+            *plan.final.args,
+            description=f"job {plan.job_id}: final step",
+            depends_on=Dependency(jobs=chunks, allow_failure=True, enqueue_at_front=True),
+            failure_ttl=RQ_RESULT_TTL,
+            **options,
+        )
+        return [*chunks, final]
