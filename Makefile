@@ -40,11 +40,13 @@ install: system-deps $(STAMP) $(COMPILED_CATALOGUES)
 %.mo: %.po | $(STAMP)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
-# After adding or changing a message in app/ or templates/: new messages arrive untranslated
-# (changed ones fuzzy) in each app/translations/<lang>/LC_MESSAGES/messages.po; translate them.
-translations: $(STAMP)
+# After adding or changing a message in app/ or templates/: new and changed messages arrive
+# empty in each app/translations/<lang>/LC_MESSAGES/messages.po (tests/app/test_translations.py
+# lists them); translate them there. Until then the pages show them in English.
+translations: | $(STAMP)
 	$(BIN)/pybabel extract $(EXTRACT_OPTIONS) -o $(TRANSLATIONS)/messages.pot .
-	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --ignore-obsolete
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --ignore-obsolete \
+		--no-fuzzy-matching --ignore-pot-creation-date
 	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
 
 system-deps:

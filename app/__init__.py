@@ -84,8 +84,12 @@ def _init_request_handlers(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.auth.blueprint import bp as auth_bp
     from app.home.blueprint import bp as home_bp
+    from app.jobs.blueprint import bp as jobs_bp
+    from app.scorecards.blueprint import bp as scorecards_bp
     from app.survey.blueprint import bp as survey_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(survey_bp)
+    app.register_blueprint(jobs_bp)
+    app.register_blueprint(scorecards_bp)

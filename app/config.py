@@ -129,7 +129,9 @@ def flask_config(settings: Settings) -> dict[str, Any]:
     return {
         **settings.model_dump(),
         "SECRET_KEY": secret_key(settings),
-        "MAX_CONTENT_LENGTH": settings.MAX_UPLOAD_SIZE + 1024 * 1024,  # room for form fields
+        # Room beside the largest file for a page of long answers (CJK text is 3 bytes a character).
+        "MAX_CONTENT_LENGTH": settings.MAX_UPLOAD_SIZE + 16 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 8 * 1024 * 1024,  # one field; Werkzeug's default is 500 kB
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,

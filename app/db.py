@@ -65,12 +65,18 @@ def model_repr(obj: object, *attrs: str) -> str:
     return f"<{type(obj).__name__} {shown}>"
 
 
+#: Set in `session.info` by `reads_only`, and on the engine that read-only work binds to.
+READ_ONLY = "cybermaturity_read_only"
+
+
 class AppSession(Session):
     """Binds to the current app's engine unless a test bound it to a connection."""
 
     def get_bind(self, *args: Any, **kwargs: Any) -> Any:
         if self.bind is not None:
             return self.bind
+        if self.info.get(READ_ONLY):
+            return current_app.extensions["database_engine_read_only"]
         return current_app.extensions["database_engine"]
 
 
@@ -109,12 +115,63 @@ def _make_sqlite_transactional(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers begin IMMEDIATE: they take the write lock first and wait for it (busy timeout),
+        # so two writers never deadlock. A DEFERRED transaction that has read cannot wait for the
+        # lock: it fails at once when another writer holds it or committed since it began. So
+        # only work declared read-only (`reads_only`) begins DEFERRED, and SQLite refuses its
+        # writes (query_only) rather than letting one fail now and then under load. In WAL mode
+        # such readers do not wait for the writer or for each other: page views run side by side.
+        read_only = bool(conn.get_execution_options().get(READ_ONLY))
+        state = conn.connection.info
+        if state.get(READ_ONLY, False) is not read_only:
+            conn.exec_driver_sql(f"PRAGMA query_only = {int(read_only)}")
+            state[READ_ONLY] = read_only
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def reads_only() -> None:
+    """Declare that the unit of work about to start only reads (a page view, a download).
+
+    On SQLite its transaction then begins DEFERRED and cannot write, so readers work side by side
+    instead of queueing for the write lock one request at a time; on PostgreSQL nothing changes.
+    Call it before the first query: it applies from the next transaction the session begins.
+    """
+    session.info[READ_ONLY] = True
+
+
+def is_read_only() -> bool:
+    return bool(session.info.get(READ_ONLY))
+
+
+def allow_writes() -> None:
+    """Let the next transaction write again. End the read-only one first (commit or roll back)."""
+    session.info.pop(READ_ONLY, None)
+
+
+def end_reading(*reread: object) -> None:
+    """End the read-only transaction and let the next one write.
+
+    What was read stays loaded, except the objects in `reread`: they are expired, so the next
+    transaction reads them again (whatever a write must check under the write lock). Nothing can
+    have changed in a read-only transaction, so ending it writes nothing.
+    """
+    current = session()
+    keep, current.expire_on_commit = current.expire_on_commit, False
+    try:
+        current.commit()
+    finally:
+        current.expire_on_commit = keep
+    for obj in reread:
+        current.expire(obj)
+    allow_writes()
 
 
 def init_app(app: Flask) -> None:
     # Engines open their pool lazily: nothing connects at factory time, so forked workers are safe.
-    app.extensions["database_engine"] = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["database_engine"] = engine
+    # The same engine and pool; its connections carry the read-only option to `_on_begin`.
+    app.extensions["database_engine_read_only"] = engine.execution_options(**{READ_ONLY: True})
     app.teardown_appcontext(_remove_session)
 
 

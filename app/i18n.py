@@ -6,9 +6,20 @@ source). After changing a message in the code or a template, run `make translati
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from babel import Locale
 from flask import Flask, Response, current_app, has_request_context, request, session
-from flask_babel import force_locale, get_locale, gettext, lazy_gettext, ngettext, pgettext
+from flask_babel import (
+    force_locale,
+    get_locale,
+    get_translations,
+    gettext,
+    lazy_gettext,
+    ngettext,
+    pgettext,
+)
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -59,10 +70,12 @@ def current_language() -> str:
     return locale.language if locale is not None else "en"
 
 
+@functools.cache
 def text_direction(lang: str) -> str:
     return Locale.parse(lang).text_direction[:3]  # 'ltr' or 'rtl'
 
 
+@functools.cache
 def language_name(lang: str) -> str:
     """A language's name in itself, capitalised as a menu item: "Français", "Русский", "中文"
     (the menu shows each language in its own script)."""
@@ -89,6 +102,23 @@ def _vary_on_language(response: Response) -> Response:
     return response
 
 
+def _catalogue() -> Any:
+    """The translations of the current locale, remembered per app and locale.
+
+    A page asks for a hundred messages and more, and Flask-Babel finds the catalogue anew for each
+    (its context, the domain, the locale's name). The locale is still Flask-Babel's choice,
+    `force_locale` included; only where its catalogue is found is remembered.
+    """
+    locale = get_locale()
+    if locale is None:  # outside an app context
+        return get_translations()
+    catalogues: dict[Locale, Any] = current_app.extensions["i18n_catalogues"]
+    found = catalogues.get(locale)
+    if found is None:
+        found = catalogues[locale] = get_translations()
+    return found
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_language=current_language,
@@ -99,4 +129,13 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # Templates translate through `_catalogue`, newstyle as with Flask-Babel's own callables.
+    app.extensions["i18n_catalogues"] = {}
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _catalogue().ugettext(s),
+        ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: _catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.after_request(_vary_on_language)

@@ -5,6 +5,7 @@ from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.countries.models import Country
 from app.db import Model
+from app.jobs.models import Job
 from app.review.models import ReviewComment
 from app.survey.models import Answer, Evidence, Submission
 
@@ -14,6 +15,7 @@ __all__ = [
     "Campaign",
     "Country",
     "Evidence",
+    "Job",
     "Model",
     "ReviewComment",
     "Submission",

@@ -14,7 +14,7 @@ from typing import ParamSpec, TypeVar
 from flask import abort, make_response, request
 from flask_login import current_user
 
-from app import audit
+from app import audit, db
 from app.audit import AuditKind
 from app.auth.models import Role, User
 from app.extensions import login_manager
@@ -87,23 +87,28 @@ def authorize(permission: Permission, country_id: int | None = None) -> User:
     if not has_permission(user, permission):
         abort(403)
     if country_id is not None and not in_country_scope(user, country_id):
-        audit.record(
-            "permissions",
-            "Access to another country's data refused",
-            kind=AuditKind.SECURITY,
-            user_id=user.id,
-            country_id=country_id,
-            meta={"permission": permission.value, "path": request.path, "method": request.method},
-        )
-        _commit_refusal()
+        _record_refusal(user.id, permission, country_id)
         abort(404)
     return user
 
 
-def _commit_refusal() -> None:
-    # The refusal must stay in the trail although the request itself fails and rolls back.
-    from app.web import commit
+def _record_refusal(user_id: int, permission: Permission, country_id: int) -> None:
+    """Write the refusal to the trail and commit it: it must stay there although the request
+    itself fails and rolls back. A read-only page view ends its reading first, so the entry is
+    written in a transaction that may write (see `db.reads_only`)."""
+    from app.web import commit, rollback
 
+    if db.is_read_only():
+        rollback()
+        db.allow_writes()
+    audit.record(
+        "permissions",
+        "Access to another country's data refused",
+        kind=AuditKind.SECURITY,
+        user_id=user_id,
+        country_id=country_id,
+        meta={"permission": permission.value, "path": request.path, "method": request.method},
+    )
     commit()
 
 

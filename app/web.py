@@ -13,6 +13,7 @@ from flask import (
     Flask,
     Response,
     abort,
+    current_app,
     flash,
     g,
     jsonify,
@@ -24,6 +25,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import db
 from app.extensions import login_manager
@@ -113,6 +115,7 @@ def _security_headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.add_url_rule("/csrf-token", "csrf_token", csrf_token_json)
 
 
@@ -176,6 +179,19 @@ def _csrf_error(error: CSRFError) -> ResponseReturnValue:
 
 def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json" or request.is_json
+
+
+def _too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """Too much to read, so nothing of it can be shown again: say so, and how to get it back."""
+    limit = current_app.config["MAX_UPLOAD_SIZE"] // (1024 * 1024)
+    message = _(
+        "What you sent is larger than this site accepts (files up to %(limit)s MB). Nothing was "
+        "saved. Go back with your browser's Back button: your answers are still in the page.",
+        limit=limit,
+    )
+    if _wants_json():
+        return jsonify(error="too_large", message=message), 413
+    return render_template("error.html", title=_("Too large to send"), message=message), 413
 
 
 def csrf_token_json() -> ResponseReturnValue:

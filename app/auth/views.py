@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     flash,
+    g,
     jsonify,
     make_response,
     redirect,
@@ -76,6 +77,7 @@ def sign_in() -> ResponseReturnValue:
 def _start_session(user: User) -> None:
     language = session.get("language")
     session.clear()  # a fresh session at sign-in: nothing carried over from before
+    g.pop("csrf_token", None)  # its secret left with the old session: pages need a new one
     if language:
         session["language"] = language
     login_user(user)

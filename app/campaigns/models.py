@@ -23,7 +23,9 @@ class Campaign(Model):
     title: Mapped[str] = mapped_column(String(200))
     questionnaire_id: Mapped[str] = mapped_column(String(120), index=True)
     questionnaire_version: Mapped[int]
-    definition: Mapped[dict[str, Any]]
+    #: Hundreds of kilobytes of JSON, parsed once per process (`campaign_definition`): loaded
+    #: only when read, not with every campaign a page touches.
+    definition: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     definition_hash: Mapped[str] = mapped_column(String(64))
     opens_on: Mapped[date]
     closes_on: Mapped[date]

@@ -9,12 +9,14 @@ from app import create_app
 from app.cli.database import db_group
 from app.cli.questionnaires import questionnaires_group
 from app.cli.score import score_command
+from app.cli.scorecards import scorecards_group
 from app.cli.users import users_group
 
 main = FlaskGroup(create_app=create_app, help="cybermaturity: maturity self-assessment.")
 main.add_command(db_group)
 main.add_command(questionnaires_group)
 main.add_command(score_command)
+main.add_command(scorecards_group)
 main.add_command(users_group)
 
 

@@ -1,4 +1,5 @@
-"""`cybermaturity score`: score an answers file offline, without the web app or a database."""
+"""`cybermaturity score`: score an answers file offline, without the web app or a database,
+and render its scorecard as a PDF with `--pdf`."""
 
 from __future__ import annotations
 
@@ -8,9 +9,15 @@ from typing import NoReturn
 
 import click
 
-from questionnaires.answers import AnswersError, AnswersFileError, load_answers_file, parse_answers
+from questionnaires.answers import (
+    AnswersError,
+    AnswersFileError,
+    AnswerValue,
+    load_answers_file,
+    parse_answers,
+)
 from questionnaires.loader import DefinitionError, UnknownDefinition, get_definition
-from questionnaires.schema import Definition
+from questionnaires.schema import LANGUAGES, Definition
 from scoring import highlights, profile_to_json, score
 from scoring.profile import Profile, Tier
 
@@ -22,8 +29,27 @@ _SHOWN = 3  # strengths, growth areas and opportunities in the summary
 @click.argument("answers_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--version", "version", type=click.IntRange(min=1), help="Questionnaire version.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full profile as JSON.")
-def score_command(
-    questionnaire_id: str, answers_file: Path, version: int | None, as_json: bool
+@click.option(
+    "--pdf",
+    "pdf_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write the scorecard as a PDF (a draft, without benchmarks) to this file.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="The scorecard's language.",
+)
+def score_command(  # click passes every option by name
+    *,
+    questionnaire_id: str,
+    answers_file: Path,
+    version: int | None,
+    as_json: bool,
+    pdf_file: Path | None,
+    lang: str,
 ) -> None:
     """Score ANSWERS_FILE (YAML or JSON) against questionnaire QUESTIONNAIRE_ID."""
     try:
@@ -46,6 +72,35 @@ def score_command(
         click.echo(json.dumps(profile_to_json(profile), indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(summary_lines(definition, profile)))
+    if pdf_file is not None:
+        _write_scorecard(definition, answers, document.country, lang, pdf_file)
+
+
+def _write_scorecard(
+    definition: Definition,
+    answers: dict[str, AnswerValue],
+    iso3: str | None,
+    lang: str,
+    target: Path,
+) -> None:
+    """The scorecard of an answers file, with no database: a draft, without benchmarks."""
+    from app.countries.operations import read_country_records
+    from app.scorecards.context import Place, ScorecardData, build_scorecard
+    from app.scorecards.rendering import render_scorecard_pdf
+
+    place = None
+    if iso3 is not None:
+        record = next((r for r in read_country_records() if r.iso3 == iso3), None)
+        if record is None:
+            _fail([f"{iso3}: not a country in the ITU list"])
+        place = Place(record.iso2, record.iso3, record.region.value)
+    data = ScorecardData(definition, answers, country=place, status="draft")
+    pdf = render_scorecard_pdf(build_scorecard(data, lang))
+    try:
+        target.write_bytes(pdf)
+    except OSError as exc:
+        _fail([f"{target}: cannot write the PDF: {exc.strerror}"])
+    click.echo(f"Scorecard written to {target} ({len(pdf) // 1024} kB).", err=True)
 
 
 def _fail(problems: list[str], prefix: str = "") -> NoReturn:

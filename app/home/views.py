@@ -28,7 +28,7 @@ def set_language() -> ResponseReturnValue:
     session[SESSION_LANGUAGE_KEY] = language
     if current_user.is_authenticated:
         operations.set_user_language(current_user, language)
-    return redirect(_local_path(request.form.get("next")))
+    return redirect(_local_path(request.args.get("next")))
 
 
 def _local_path(target: str | None) -> str:

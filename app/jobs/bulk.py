@@ -132,9 +132,20 @@ def plan(job: Job, chunk_size: int) -> Plan:
 
 
 def _in_transaction(func: Callable[..., R], *args: Any) -> R:
-    """Each call its own short transaction: workers never hold a database lock while rendering
-    something else, and progress is visible at once."""
+    """Each call its own short transaction: progress is visible at once, and a worker holds no
+    lock between one scorecard and the next."""
     return transactional(func)(*args)
+
+
+def _reading(func: Callable[..., R], *args: Any) -> R:
+    """`func` in a read-only transaction of its own. A render reads for a moment, then lays out
+    the PDF for seconds inside that transaction: read-only, it holds no write lock meanwhile
+    (on SQLite), so the workers render side by side instead of one at a time."""
+    db.reads_only()
+    try:
+        return transactional(func)(*args)
+    finally:
+        db.allow_writes()
 
 
 def _scorecard(submission_id: int, lang: str) -> Path:
@@ -151,7 +162,7 @@ def render_chunk(job_id: int, lang: str, submission_ids: list[int]) -> int:
             return 0
         for count, submission_id in enumerate(submission_ids, start=1):
             try:
-                _in_transaction(_scorecard, submission_id, lang)
+                _reading(_scorecard, submission_id, lang)
             except Exception as exc:
                 message = f"Submission {submission_id}: {type(exc).__name__}: {exc}"
                 _in_transaction(operations.fail_job, job_id, message)
@@ -175,7 +186,7 @@ def assemble(job_id: int) -> str | None:
 
 
 def _assemble(job_id: int) -> str | None:
-    prepared = _in_transaction(_prepare_zip, job_id)
+    prepared = _reading(_prepare_zip, job_id)
     if prepared is None:
         return None
     names, lang, target = prepared
@@ -183,7 +194,7 @@ def _assemble(job_id: int) -> str | None:
     for index, (submission_id, name) in enumerate(names.items()):
         if index % _ZIP_HEARTBEAT_EVERY == 0 and not _in_transaction(operations.heartbeat, job_id):
             return None
-        entries.append((name, _in_transaction(_scorecard, submission_id, lang)))
+        entries.append((name, _reading(_scorecard, submission_id, lang)))
     operations.write_atomically(target, lambda path: write_zip(path, entries))
     if not _in_transaction(operations.finish_job, job_id, target):
         target.unlink(missing_ok=True)
@@ -206,7 +217,7 @@ def _prepare_zip(job_id: int) -> tuple[dict[int, str], str, Path] | None:
 
 
 def entry_names(campaign: Campaign, ids: list[int], lang: str) -> dict[int, str]:
-    """File names inside the ZIP by submission id, in the job's order: FRA-<questionnaire>-v1-fr.pdf."""
+    """ZIP entry names by submission id, in the job's order: `FRA-<questionnaire>-v1-fr.pdf`."""
     rows = db.session.execute(
         select(Submission.id, Country.iso3).join(Country).where(Submission.id.in_(ids))
     ).all()

@@ -8,6 +8,7 @@ a job failed meanwhile (stale, or a failed chunk) is never brought back to life.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from datetime import timedelta
@@ -91,7 +92,8 @@ def fail_stale_jobs() -> list[int]:
     last_sign = func.coalesce(Job.heartbeat_dt, Job.started_dt, Job.created_dt)
     dead = and_(Job.status == JobStatus.RUNNING, last_sign < now - STALE_AFTER)
     forgotten = and_(Job.status == JobStatus.QUEUED, Job.created_dt < now - QUEUED_TIMEOUT)
-    stale = db.session.scalars(select(Job).where(or_(dead, forgotten))).all()
+    query = select(Job).where(or_(dead, forgotten)).execution_options(populate_existing=True)
+    stale = db.session.scalars(query).all()
     for job in stale:
         job.error = STALE_ERROR if job.status is JobStatus.RUNNING else NEVER_STARTED_ERROR
         job.status = JobStatus.FAILED
@@ -99,6 +101,15 @@ def fail_stale_jobs() -> list[int]:
         logger.warning("Job %s failed: %s", job.id, job.error)
     db.session.flush()
     return [job.id for job in stale]
+
+
+def is_stale(job: Job) -> bool:
+    """What `fail_stale_jobs` would fail, seen without writing (for read-only polls)."""
+    now = utcnow()
+    if job.status is JobStatus.RUNNING:
+        last_sign = job.heartbeat_dt or job.started_dt or job.created_dt
+        return last_sign < now - STALE_AFTER
+    return job.status is JobStatus.QUEUED and job.created_dt < now - QUEUED_TIMEOUT
 
 
 def _update_active(job_id: int, statuses: tuple[JobStatus, ...], **values: Any) -> bool:
@@ -189,10 +200,8 @@ def _drop_replaced_results(job_id: int) -> None:
 
 
 def _remove_empty_folder(folder: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):  # not empty, or already gone
         folder.rmdir()
-    except OSError:  # not empty, or already gone
-        pass
 
 
 def results_root() -> Path:

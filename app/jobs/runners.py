@@ -93,6 +93,14 @@ def load_plan(job_id: int, chunk_size: int) -> Plan | None:
 # --- The local process pool ---
 
 
+def pool_context() -> multiprocessing.context.BaseContext:
+    """forkserver: workers start from a clean process that has imported the rendering code
+    once, never from a fork of a web process with its threads and database connections."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["app.jobs.bulk", "app.scorecards.operations"])
+    return context
+
+
 class LocalRunner:
     """A process pool with one worker per core. Jobs run one step per item, so the pool stays
     evenly busy; a coordinator (a thread in the web process, or the CLI itself) waits for the
@@ -178,15 +186,11 @@ class LocalRunner:
     def _executor(self, app: Flask) -> concurrent.futures.ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                # forkserver: workers start from a clean process, never a fork of a web process
-                # with its threads and open database connections.
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["app", "app.jobs.bulk"])
                 self._pool = concurrent.futures.ProcessPoolExecutor(
                     max_workers=self.max_workers,
-                    mp_context=context,
+                    mp_context=pool_context(),
                     initializer=init_worker,
-                    initargs=(worker_settings(app),),
+                    initargs=(worker_settings(app), logging.getLogger().getEffectiveLevel()),
                 )
             return self._pool
 

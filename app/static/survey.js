@@ -10,7 +10,10 @@
   const STORAGE_KEY = "cybermaturity:pending:" + form.dataset.submission;
   const statusBox = form.querySelector(".save-status");
   const messages = JSON.parse(document.getElementById("survey-messages").textContent);
-  const pending = new Map(Object.entries(loadPending())); // question id -> true
+  // Question id -> the number of its latest change, so that a change made while a save is under
+  // way stays pending when that save comes back. Changes left from an earlier visit count as 0.
+  const pending = new Map(Object.keys(loadPending()).map((id) => [id, 0]));
+  let changes = 0;
   let timer = null;
   let retryDelay = 2000;
   let inFlight = false;
@@ -151,7 +154,8 @@
   async function flush() {
     if (inFlight || !pending.size) return;
     inFlight = true;
-    const ids = Array.from(pending.keys());
+    const sent = new Map(pending);
+    const ids = Array.from(sent.keys());
     setStatus(messages.saving, "busy");
     try {
       const response = await fetch(form.dataset.autosaveUrl, {
@@ -163,7 +167,7 @@
           "X-CSRFToken": form.elements.namedItem("csrf_token").value,
         },
       });
-      await handle(response, ids);
+      await handle(response, sent);
     } catch (e) {
       setStatus(messages.offline, "error");
       retryLater();
@@ -172,21 +176,30 @@
     }
   }
 
-  async function handle(response, ids) {
+  // The answer as it was sent is settled; a newer change to it is still to be saved.
+  function settle(sent, id) {
+    if (pending.get(id) === sent.get(id)) pending.delete(id);
+  }
+
+  async function handle(response, sent) {
     const body = await response.json().catch(() => ({}));
     if (response.ok) {
       for (const [id, version] of Object.entries(body.versions || {})) {
         form.elements.namedItem("v:" + id).value = version;
       }
-      ids.forEach((id) => {
-        pending.delete(id);
+      sent.forEach((_, id) => {
+        settle(sent, id);
         showProblem(id, "");
       });
       rememberPending();
       retryDelay = 2000;
+      if (pending.size) {
+        setStatus(messages.unsaved, "busy");
+        schedule(500);
+        return;
+      }
       const time = new Date(body.saved_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
       setStatus(messages.savedAt.replace("{time}", time), "ok");
-      if (pending.size) schedule(500);
       return;
     }
     if (response.status === 400 && body.error === "csrf") {
@@ -201,20 +214,22 @@
     }
     if (response.status === 409 && body.error === "conflict") {
       body.conflicts.forEach((c) => {
-        pending.delete(c.question_id);
+        settle(sent, c.question_id);
         showProblem(c.question_id, messages.conflict.replace("{who}", c.updated_by || "?"));
       });
       rememberPending();
       setStatus(messages.notSaved, "error");
+      if (pending.size) schedule(500); // the others sent with it, and newer changes
       return;
     }
     if (response.status === 422 && body.errors) {
       for (const [id, errors] of Object.entries(body.errors)) {
-        pending.delete(id);
+        settle(sent, id);
         showProblem(id, errors.join(" "));
       }
       rememberPending();
       setStatus(messages.notSaved, "error");
+      if (pending.size) schedule(500); // the others sent with it, and newer changes
       return;
     }
     setStatus(body.message || messages.notSaved, "error");
@@ -239,7 +254,7 @@
     applyConditions();
     if (!block || !event.target.name || event.target.type === "file") return;
     if (event.target.name.startsWith("link:")) return;
-    pending.set(block.dataset.question, true);
+    pending.set(block.dataset.question, ++changes);
     rememberPending();
     setStatus(messages.unsaved, "busy");
     schedule(event.type === "input" ? 1500 : 300);

@@ -23,6 +23,7 @@ def display_value(question: Question, value: Any, lang: str) -> str:
 def _display(question: Question, value: Any, lang: str) -> str:
     match question.type:
         case QuestionType.YES_NO | QuestionType.YES_NO_PARTIAL:
+            # i18n: answers to a yes/no question, as shown in lists and comparisons
             return {"yes": _("Yes"), "no": _("No"), "partial": _("Partially")}.get(
                 value, str(value)
             )
@@ -39,6 +40,7 @@ def _display(question: Question, value: Any, lang: str) -> str:
 
 def status_text(status: str) -> str:
     labels = {
+        # i18n: this and the next four are the status of a country's questionnaire (a submission)
         "draft": _("Draft"),
         "submitted": _("Submitted for review"),
         "returned": _("Returned for changes"),

@@ -6,10 +6,11 @@ what is a valid answer, so the web form, the API and the command line accept exa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, ClassVar
 
 from flask_babel import force_locale, format_decimal
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     Field,
@@ -19,7 +20,8 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.fields.core import Label
+from wtforms.widgets import CheckboxInput, ListWidget, RadioInput, TextInput
 
 from app.forms import AppForm
 from app.i18n import _, _l
@@ -29,8 +31,78 @@ from questionnaires.schema import NOT_APPLICABLE, Definition, Question, Question
 NA_SUFFIX = ":na"
 
 
+# --- Drawing the options once ---
+#
+# Radio buttons and tick boxes are most of a section page: the same few hundred inputs and labels,
+# drawn again on every page view. What WTForms draws for one of them depends only on the values
+# in the keys below, so each combination is drawn once per process and reused. The keys hold
+# question and choice ids, labels and rendering arguments: a bounded set for the definitions in
+# use, and the cache is emptied if it ever grows past its limit.
+
+_MAX_DRAWN = 50_000
+_drawn: dict[Hashable, Markup] = {}
+
+
+def _drawn_once(key: Hashable, draw: Callable[[], Markup]) -> Markup:
+    try:
+        html = _drawn.get(key)
+    except TypeError:  # an unhashable argument: draw it every time
+        return draw()
+    if html is None:
+        html = draw()
+        if len(_drawn) >= _MAX_DRAWN:
+            _drawn.clear()
+        _drawn[key] = html
+    return html
+
+
+def _input_key(widget: Any, field: Field, checked: bool, kwargs: dict[str, Any]) -> Hashable:
+    """Everything `wtforms.widgets.Input` reads to draw `field`."""
+    return (
+        type(widget),
+        field.id,
+        field.name,
+        field._value(),
+        checked,
+        getattr(field, "_datalist", None),
+        tuple(sorted(vars(field.flags).items())),
+        tuple(sorted(kwargs.items())),
+    )
+
+
+class _DrawnRadioInput(RadioInput):
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        key = _input_key(self, field, bool(field.checked), kwargs)
+        return _drawn_once(key, lambda: super(_DrawnRadioInput, self).__call__(field, **kwargs))
+
+
+class _DrawnCheckboxInput(CheckboxInput):
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        key = _input_key(self, field, bool(getattr(field, "checked", field.data)), kwargs)
+        return _drawn_once(key, lambda: super(_DrawnCheckboxInput, self).__call__(field, **kwargs))
+
+
+class _DrawnLabel(Label):
+    def __call__(self, text: Any = None, **kwargs: Any) -> Markup:
+        key = (_DrawnLabel, self.field_id, self.text, text, tuple(sorted(kwargs.items())))
+        return _drawn_once(key, lambda: super(_DrawnLabel, self).__call__(text, **kwargs))
+
+
+class _Option(RadioField._Option):
+    """One radio button or tick box of a choice field, as WTForms makes them, drawn once."""
+
+    label: Label
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label = _DrawnLabel(self.label.field_id, self.label.text)
+
+
 class AnswerRadioField(RadioField):
     """Radio buttons where choosing nothing is allowed: an unanswered question, saved as such."""
+
+    option_widget = _DrawnRadioInput()
+    _Option = _Option
 
     def pre_validate(self, form: Any) -> None:
         if self.data not in (None, "", "None"):
@@ -39,7 +111,14 @@ class AnswerRadioField(RadioField):
 
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+    option_widget = _DrawnCheckboxInput()
+    _Option = _Option
+
+
+class NotApplicableField(BooleanField):
+    """The separate "not applicable" tick box of a question without a radio list."""
+
+    widget = _DrawnCheckboxInput()
 
 
 class DateInput(TextInput):
@@ -237,7 +316,7 @@ def _build(section: Section, lang: str) -> type[SectionForm]:
         for question in questions:
             attrs[question.id] = _field(question, lang)
             if _has_na_box(question):
-                attrs[question.id + NA_SUFFIX] = BooleanField(_("Not applicable"))
+                attrs[question.id + NA_SUFFIX] = NotApplicableField(_("Not applicable"))
     return type(f"SectionForm_{section.id}_{lang}", (SectionForm,), attrs)
 
 

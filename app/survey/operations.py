@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit, db
 from app.audit import AuditKind
@@ -59,13 +59,28 @@ def is_editable(submission: Submission) -> bool:
     return submission.status in EDITABLE_STATUSES and is_open(submission.campaign)
 
 
-def load_answers(submission: Submission) -> dict[str, Answer]:
-    """Every answer row of the submission with its evidence, in two queries."""
-    rows = db.session.scalars(
-        select(Answer)
+def load_answers(submission: Submission, *, evidence: bool = True) -> dict[str, Answer]:
+    """Every answer row of the submission with its evidence, in two queries (one without).
+
+    The evidence is fetched by submission and handed to its answers here, which is what
+    `selectinload` does, at a fraction of the cost (it lists every answer's id in the query).
+    Without `evidence` (saving, counting answers), `Answer.evidence` is left to load on access.
+    """
+    rows = db.session.scalars(select(Answer).where(Answer.submission_id == submission.id)).all()
+    if not evidence:
+        return {row.question_id: row for row in rows}
+    items = db.session.scalars(
+        select(Evidence)
+        .join(Evidence.answer)
         .where(Answer.submission_id == submission.id)
-        .options(selectinload(Answer.evidence))
+        .order_by(Evidence.id)  # the order of `Answer.evidence`
     )
+    by_answer: dict[int, list[Evidence]] = {row.id: [] for row in rows}
+    for item in items:
+        by_answer.get(item.answer_id, []).append(item)
+    for row in rows:
+        if "evidence" not in inspect(row).dict:  # loaded already: kept, as a loader would
+            set_committed_value(row, "evidence", by_answer[row.id])
     return {row.question_id: row for row in rows}
 
 
@@ -112,7 +127,7 @@ def save_answers(
     """
     if not is_editable(submission):
         raise NotEditableError
-    answers = load_answers(submission) if answers is None else answers
+    answers = load_answers(submission, evidence=False) if answers is None else answers
     changed = {qid: v for qid, v in values.items() if _differs(answers.get(qid), v)}
     conflicts = [
         _conflict(qid, value, answers[qid])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from questionnaires.answers import AnswerValue
-from questionnaires.conditions import visible_question_ids
+from questionnaires.conditions import Visibility
 from questionnaires.schema import NOT_APPLICABLE, Definition, EvidenceRule, Question, QuestionType
 
 
@@ -33,10 +33,35 @@ class Problem:
     kind: str  # "answer_required" or "evidence_required"
 
 
+#: Each definition's `show_if` rules compiled once (by object: definitions in use are shared,
+#: see `campaign_definition`), with its question ids in document order. Bounded, for callers
+#: that parse definitions of their own.
+_MAX_VISIBILITIES = 64
+_visibilities: dict[int, tuple[Definition, Visibility, tuple[str, ...]]] = {}
+
+
+def visible_ids(definition: Definition, values: Mapping[str, AnswerValue]) -> frozenset[str]:
+    """The questions shown for `values`: `questionnaires.conditions.visible_question_ids`,
+    without compiling the definition's conditions again on every call."""
+    entry = _visibilities.get(id(definition))
+    if entry is None or entry[0] is not definition:
+        pairs = [(q.id, q.show_if) for q in definition.questions()]
+        entry = (definition, Visibility(pairs), tuple(qid for qid, _ in pairs))
+        if len(_visibilities) >= _MAX_VISIBILITIES:
+            _visibilities.clear()
+        _visibilities[id(definition)] = entry
+    hidden = entry[1].hidden(values)
+    return frozenset(qid for qid in entry[2] if qid not in hidden)
+
+
 def section_progress(
-    definition: Definition, values: Mapping[str, AnswerValue]
+    definition: Definition,
+    values: Mapping[str, AnswerValue],
+    visible: frozenset[str] | None = None,
 ) -> list[SectionProgress]:
-    visible = visible_question_ids(definition, values)
+    """Per section; `visible` saves computing it again when the caller already has it."""
+    if visible is None:
+        visible = visible_ids(definition, values)
     result = []
     for section in definition.sections:
         shown = [q for q in section.questions() if q.id in visible]
@@ -100,7 +125,7 @@ def submission_problems(
     evidence_counts: Mapping[str, int],
 ) -> list[Problem]:
     """Every required answer and required evidence still missing, in questionnaire order."""
-    visible = visible_question_ids(definition, values)
+    visible = visible_ids(definition, values)
     problems = []
     for section in definition.sections:
         for question in section.questions():

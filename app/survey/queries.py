@@ -13,9 +13,8 @@ from app.campaigns.models import Campaign
 from app.campaigns.operations import is_open
 from app.survey import operations
 from app.survey.models import Answer, Evidence, Submission
-from app.survey.progress import Problem, section_progress
+from app.survey.progress import Problem, section_progress, visible_ids
 from questionnaires.answers import AnswerValue
-from questionnaires.conditions import visible_question_ids
 from questionnaires.schema import Definition, Section
 
 
@@ -61,7 +60,8 @@ def overview_context(
     submission: Submission, problems: list[Problem] | None = None
 ) -> dict[str, Any]:
     definition = operations.definition_of(submission)
-    values = operations.answer_values(definition, operations.load_answers(submission))
+    answers = operations.load_answers(submission, evidence=False)
+    values = operations.answer_values(definition, answers)
     return {
         "submission": submission,
         "definition": definition,
@@ -79,13 +79,14 @@ def section_context(
     answers: dict[str, Answer],
     values: dict[str, AnswerValue],
 ) -> dict[str, Any]:
+    visible = visible_ids(definition, values)
     return {
         "submission": submission,
         "definition": definition,
         "section": section,
         "answers": answers,
-        "visible": visible_question_ids(definition, values),
-        "progress": section_progress(definition, values),
+        "visible": visible,
+        "progress": section_progress(definition, values, visible),
         "evidence": {
             qid: [e for e in row.evidence if not e.is_deleted] for qid, row in answers.items()
         },

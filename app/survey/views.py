@@ -11,6 +11,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
+from app import db
 from app.auth.models import User
 from app.i18n import _, _l, current_language
 from app.permissions import Permission, authorize
@@ -25,7 +26,7 @@ from app.survey.operations import (
 )
 from app.survey.progress import section_progress
 from app.survey.storage import UploadRejectedError
-from app.web import send_attachment, transactional
+from app.web import commit, send_attachment, transactional
 from questionnaires.answers import AnswerValue, is_http_url
 from questionnaires.schema import Definition, Question, Section
 
@@ -44,7 +45,15 @@ def _section(definition: Definition, section_id: str) -> Section:
     return section
 
 
+def _form_class(
+    submission: Submission, definition: Definition, section: Section
+) -> type[SectionForm]:
+    digest = submission.campaign.definition_hash
+    return section_form_class(definition, digest, section, current_language())
+
+
 def index() -> ResponseReturnValue:
+    db.reads_only()
     user = authorize(Permission.SUBMISSION_READ)
     rows = queries.submission_rows(user)
     definitions = {r["submission"].campaign_id: r["definition"] for r in rows}
@@ -52,6 +61,7 @@ def index() -> ResponseReturnValue:
 
 
 def overview(submission_id: int) -> ResponseReturnValue:
+    db.reads_only()
     submission, _user = _load(submission_id, Permission.SUBMISSION_READ)
     return render_template("survey/overview.html", **queries.overview_context(submission))
 
@@ -70,8 +80,7 @@ class _Page:
     def load(cls, submission: Submission, section_id: str) -> _Page:
         definition = operations.definition_of(submission)
         current = _section(definition, section_id)
-        digest = submission.campaign.definition_hash
-        form_class = section_form_class(definition, digest, current, current_language())
+        form_class = _form_class(submission, definition, current)
         return cls(submission, definition, current, form_class, operations.load_answers(submission))
 
     def render(
@@ -110,6 +119,8 @@ class _Page:
 
 @transactional
 def section(submission_id: int, section_id: str) -> ResponseReturnValue:
+    if request.method == "GET":
+        db.reads_only()
     submission, user = _load(submission_id, Permission.SUBMISSION_READ)
     page = _Page.load(submission, section_id)
     values = operations.answer_values(page.definition, page.answers)
@@ -218,11 +229,20 @@ def _evidence_of(submission: Submission, evidence_id: str | int) -> Evidence:
 
 @transactional
 def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
-    """Save the answers of the fields sent (one question, usually) and say when, as JSON."""
+    """Save the answers of the fields sent (one question, usually) and say when, as JSON.
+
+    Two transactions: the first only reads (who asks, for which section, whether what was sent
+    is valid), the second saves, checking editability and versions again as `save_answers`
+    always does, and commits before putting the reply together. On SQLite a writer holds the
+    database's one write lock from its first query to its commit; holding it only for the save
+    lets other requests read and check meanwhile.
+    """
+    db.reads_only()
     submission, user = _load(submission_id, Permission.SUBMISSION_EDIT)
-    page = _Page.load(submission, section_id)
-    form = page.form_class()
-    sent = {q.id for q in page.form_class.questions if f"v:{q.id}" in request.form}
+    definition = operations.definition_of(submission)
+    form_class = _form_class(submission, definition, _section(definition, section_id))
+    form = form_class()
+    sent = {q.id for q in form_class.questions if f"v:{q.id}" in request.form}
     if not sent:
         return jsonify(error="nothing_to_save", message=_("No answer was sent.")), 400
     form.validate_questions(only=sent)
@@ -230,17 +250,22 @@ def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
     errors = {q: form[q].errors for q in sent if form[q].errors}
     if errors:
         return jsonify(error="invalid", errors=errors), 422
+    versions = _base_versions(form_class.questions)
+    # What the save checks (is the submission still editable, is its campaign open) is read again.
+    db.end_reading(submission, submission.campaign)
     try:
-        versions = _base_versions(page.form_class.questions)
-        saved = operations.save_answers(submission, values, versions, user, answers=page.answers)
+        saved = operations.save_answers(submission, values, versions, user)
     except ConflictError as exc:
         return jsonify(error="conflict", conflicts=[_conflict_json(c) for c in exc.conflicts]), 409
     except NotEditableError:
         return jsonify(error="locked", message=_("This submission can no longer be changed.")), 409
-    progress = section_progress(page.definition, operations.answer_values(page.definition, saved))
+    new_versions = {qid: saved[qid].version for qid in sent if qid in saved}
+    values_now = operations.answer_values(definition, saved)
+    commit()  # saved: the write lock is released before the reply is put together
+    progress = section_progress(definition, values_now)
     return jsonify(
         saved_at=dt.datetime.now(dt.UTC).isoformat(),
-        versions={qid: saved[qid].version for qid in sent if qid in saved},
+        versions=new_versions,
         progress=[asdict(p) for p in progress],
     )
 
@@ -257,6 +282,7 @@ def _conflict_json(conflict: Conflict) -> dict[str, Any]:
 
 
 def download_evidence(submission_id: int, evidence_id: int) -> ResponseReturnValue:
+    db.reads_only()
     submission, _user = _load(submission_id, Permission.SUBMISSION_READ)
     evidence = _evidence_of(submission, evidence_id)
     if evidence.storage_key is None:

@@ -28,6 +28,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 #: (endpoint, method, url, form data) -> expected status per kind of user.
 MATRIX: list[tuple[str, str, str, dict[str, Any], dict[str, int]]] = [
     ("home.index", "GET", "/", {}, expect(200, 302, 302, 302, 302)),
+    ("home.set_language", "POST", "/language", {"language": "fr"}, expect(302, 302, 302, 302, 302)),
     ("auth.sign_in", "GET", "/sign-in", {}, expect(200, 302, 302, 302, 302)),
     (
         "auth.sign_in",
@@ -37,6 +38,19 @@ MATRIX: list[tuple[str, str, str, dict[str, Any], dict[str, int]]] = [
         expect(200, 200, 200, 200, 200),
     ),
     ("auth.sign_out", "POST", "/sign-out", {}, expect(302, 302, 302, 302, 302)),
+    ("auth.forgot_password", "GET", "/forgot-password", {}, expect(200, 200, 200, 200, 200)),
+    (
+        "auth.forgot_password",
+        "POST",
+        "/forgot-password",
+        {"email": "nobody@example.org"},
+        expect(302, 302, 302, 302, 302),
+    ),
+    # Token pages answer to the link alone, whoever asks; a wrong link is refused for everyone.
+    ("auth.reset_password", "GET", "/reset-password/x.y.z", {}, expect(400, 400, 400, 400, 400)),
+    ("auth.reset_password", "POST", "/reset-password/x.y.z", {}, expect(400, 400, 400, 400, 400)),
+    ("auth.accept_invitation", "GET", "/invitation/x.y.z", {}, expect(400, 400, 400, 400, 400)),
+    ("auth.accept_invitation", "POST", "/invitation/x.y.z", {}, expect(400, 400, 400, 400, 400)),
     ("csrf_token", "GET", "/csrf-token", {}, expect(200, 200, 200, 200, 200)),
     ("static", "GET", "/static/app.css", {}, expect(200, 200, 200, 200, 200)),
     ("survey.index", "GET", "/survey/", {}, expect(302, 200, 200, 200, 200)),
@@ -64,6 +78,30 @@ MATRIX: list[tuple[str, str, str, dict[str, Any], dict[str, int]]] = [
         expect(302, 200, 404, 200, 200),
     ),
     ("survey.submit", "POST", "/survey/{sub}/submit", {}, expect(401, 422, 404, 403, 403)),
+    # Published scorecards are everybody's: any signed-in user may ask for their ZIP.
+    ("jobs.new_bulk", "GET", "/downloads/scorecards", {}, expect(302, 200, 200, 200, 200)),
+    (
+        "jobs.create_bulk",
+        "POST",
+        "/downloads/scorecards",
+        {"campaign": "0", "language": "fr"},  # no such campaign: refused, nothing started
+        expect(401, 422, 422, 422, 422),
+    ),
+    ("jobs.job", "GET", "/downloads/{job}", {}, expect(302, 200, 200, 200, 200)),
+    ("jobs.job_status", "GET", "/downloads/{job}/status", {}, expect(302, 200, 200, 200, 200)),
+    ("jobs.download", "GET", "/downloads/{job}/file", {}, expect(302, 200, 200, 200, 200)),
+    # A ZIP with unpublished scorecards holds every country's: reviewers and admins only.
+    ("jobs.download", "GET", "/downloads/{job_all}/file", {}, expect(302, 403, 403, 200, 200)),
+    # A draft's scorecard is its country's; published ones are every signed-in user's (below).
+    ("scorecards.preview", "GET", "/scorecards/{sub}/", {}, expect(302, 200, 404, 200, 200)),
+    (
+        "scorecards.download_pdf",
+        "GET",
+        "/scorecards/{sub}/scorecard-en.pdf",
+        {},
+        expect(302, 200, 404, 200, 200),
+    ),
+    ("scorecards.asset", "GET", "/scorecards/assets/scorecard.css", {}, expect(*[200] * 5)),
 ]
 
 
@@ -96,6 +134,27 @@ def evidence_id(app: Any, submission: Any, people: dict[str, Any], monkeypatch: 
     return db.session.scalars(select(Evidence.id)).one()
 
 
+@pytest.fixture
+def bulk_jobs(app_context: None, campaign: Any) -> dict[str, int]:
+    """Two finished ZIP jobs: published scorecards only, and every answered one."""
+    from app.jobs import bulk, operations
+    from app.jobs.models import Job, JobKind
+
+    ids = {}
+    for name, include in (("job", False), ("job_all", True)):
+        key = bulk.dedupe_key(campaign.id, "fr", include)
+        parameters = {"campaign_id": campaign.id, "lang": "fr", "include_unpublished": include}
+        job: Job = operations.create_job(
+            JobKind.BULK_SCORECARDS, key, parameters, total=1, user=None
+        )[0]
+        operations.start_job(job.id)
+        path = operations.result_folder(job.id) / f"{name}.zip"
+        path.write_bytes(b"PK\x05\x06" + bytes(18))
+        operations.finish_job(job.id, path)
+        ids[name] = job.id
+    return ids
+
+
 @pytest.mark.parametrize(
     ("endpoint", "method", "url", "data", "expected"),
     MATRIX,
@@ -109,6 +168,7 @@ def test_access(
     submission: Any,
     people: dict[str, Any],
     evidence_id: int,
+    bulk_jobs: dict[str, int],
     endpoint: str,
     method: str,
     url: str,
@@ -119,7 +179,7 @@ def test_access(
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     if role != ANON:
         login(client, people[role])
-    target = url.format(sub=submission.id, evidence=evidence_id)
+    target = url.format(sub=submission.id, evidence=evidence_id, **bulk_jobs)
     headers = {"Accept": "application/json"} if endpoint == "survey.autosave" else {}
     response = client.open(target, method=method, data=data, headers=headers)
     response.close()
@@ -142,3 +202,20 @@ def test_the_other_countrys_submission_is_also_refused_to_its_neighbour(
     theirs = submission_of(campaign, other_country)
     login(client, people[OWN])
     assert client.get(f"/survey/{theirs.id}/").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/scorecards/{sub}/", "/scorecards/{sub}/scorecard-ar.pdf"])
+@pytest.mark.parametrize("role", ROLES)
+def test_a_published_scorecard_is_for_every_signed_in_user(
+    client: Any, submission: Any, people: dict[str, Any], role: str, url: str
+) -> None:
+    from app import db
+    from app.survey.models import SubmissionStatus
+
+    submission.status = SubmissionStatus.PUBLISHED
+    db.session.flush()
+    if role != ANON:
+        login(client, people[role])
+    response = client.get(url.format(sub=submission.id))
+    response.close()
+    assert response.status_code == (302 if role == ANON else 200)

@@ -28,7 +28,7 @@ from werkzeug.serving import make_server
 from app import PROJECT_ROOT, create_app, db, web
 from app.auth.models import Role
 from app.campaigns.operations import create_campaign
-from app.survey.models import Submission, SubmissionStatus
+from app.survey.models import Answer, Submission, SubmissionStatus
 from questionnaires.loader import definition_from_json
 from tests.factories import CountryFactory, UserFactory
 from tests.support import database
@@ -227,7 +227,7 @@ DEFINITION: dict[str, Any] = {
     ],
 }
 
-#: Real countries, so pages show real names in every script; one per test and server.
+#: Real countries, so pages and screenshots show real names in every script; one per test.
 _COUNTRIES = iter([("JO", "JOR"), ("UY", "URY"), ("NP", "NPL"), ("SN", "SEN"), ("FJ", "FJI")])
 _CAMPAIGN_NUMBERS = itertools.count(1)
 
@@ -257,9 +257,13 @@ class LiveServer:
     def seed(self, focal_points: int = 1) -> Seed:
         """A country with its focal points and an open campaign on DEFINITION, committed."""
         with self.app.app_context():
-            iso2, iso3 = next(_COUNTRIES)
-            country = CountryFactory(iso2=iso2, iso3=iso3)
-            users = [UserFactory(role=Role.FOCAL_POINT, country=country) for _ in range(focal_points)]
+            codes = next(_COUNTRIES, None)
+            country: Any = (
+                CountryFactory(iso2=codes[0], iso3=codes[1]) if codes else CountryFactory()
+            )
+            users: list[Any] = [
+                UserFactory(role=Role.FOCAL_POINT, country=country) for _ in range(focal_points)
+            ]
             title = f"Cybersecurity self-assessment {2025 + next(_CAMPAIGN_NUMBERS)}"
             today = dt.datetime.now(dt.UTC).date()
             campaign = create_campaign(
@@ -285,8 +289,6 @@ class LiveServer:
             return submission.status
 
     def answers_of(self, submission_id: int) -> dict[str, Any]:
-        from app.survey.models import Answer
-
         with self.app.app_context():
             rows = db.session.scalars(select(Answer).where(Answer.submission_id == submission_id))
             return {row.question_id: row.value for row in rows}
@@ -295,9 +297,8 @@ class LiveServer:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if CHROMIUM.exists():
         return
-    skip = pytest.mark.skip(
-        reason=f"no Chromium at {CHROMIUM}: install Debian's `chromium` package (`make lint` does)"
-    )
+    reason = f"no Chromium at {CHROMIUM}: `make test` installs Debian's `chromium` package"
+    skip = pytest.mark.skip(reason=reason)
     for item in items:
         if item.get_closest_marker("browser") is not None:
             item.add_marker(skip)
@@ -353,6 +354,17 @@ def browser() -> Iterator[Browser]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def screenshot(page: Page, path: Path) -> None:
+    """The whole page as it lays out in a window that tall (the save bar then sits at the end
+    of the form instead of across the middle of a stitched full-page capture)."""
+    viewport = page.viewport_size
+    assert viewport is not None
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": viewport["width"], "height": height})
+    page.screenshot(path=path)
+    page.set_viewport_size(viewport)
 
 
 @pytest.fixture

@@ -108,7 +108,7 @@ def test_create_admin_asks_until_the_password_is_acceptable(runner: Any) -> None
 
 
 def test_create_admin_refuses_an_existing_account(runner: Any) -> None:
-    user = UserFactory()
+    user = UserFactory(reviewer=True)
     result = runner.invoke(users_group, ["create-admin", user.email], input="")
     assert result.exit_code == 1
     assert "already has an account" in result.output

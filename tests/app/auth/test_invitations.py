@@ -110,7 +110,7 @@ def test_role_and_country_must_agree(
 
 
 def test_existing_accounts_are_not_invited(app_context: None, db_session: Any) -> None:
-    user = UserFactory()
+    user = UserFactory(reviewer=True)
     with pytest.raises(AccountError, match="already has an account"):
         invite_user(user.email.upper(), Role.REVIEWER, None, None)
     with pytest.raises(AccountError, match="not a valid e-mail address"):

@@ -59,7 +59,7 @@ def test_reset_end_to_end(client: Any, db_session: Any, mailbox: Mailbox) -> Non
 
 
 def test_a_link_works_only_once(app: Any, client: Any, db_session: Any, mailbox: Mailbox) -> None:
-    user = UserFactory()
+    user = UserFactory(reviewer=True)
     request_reset(client, user.email)
     link = link_in(mailbox.only(user.email))
     assert choose_password(client, link, NEW_PASSWORD).status_code == 302
@@ -73,7 +73,7 @@ def test_a_link_works_only_once(app: Any, client: Any, db_session: Any, mailbox:
 
 
 def test_a_new_password_voids_older_links(client: Any, db_session: Any, mailbox: Mailbox) -> None:
-    user = UserFactory()
+    user = UserFactory(reviewer=True)
     request_reset(client, user.email)
     request_reset(client, user.email)
     first, second = (link_in(m) for m in mailbox.messages(user.email))
@@ -84,7 +84,7 @@ def test_a_new_password_voids_older_links(client: Any, db_session: Any, mailbox:
 def test_unknown_address_gets_the_same_answer_and_no_mail(
     client: Any, db_session: Any, mailbox: Mailbox
 ) -> None:
-    user = UserFactory()
+    user = UserFactory(reviewer=True)
     known = request_reset(client, user.email)
     known_page = client.get("/sign-in").get_data(as_text=True)
     unknown = request_reset(client, "nobody@example.org")
@@ -106,7 +106,7 @@ def _flash(html: str) -> str:
 
 
 def test_inactive_accounts_get_no_mail(client: Any, db_session: Any, mailbox: Mailbox) -> None:
-    user = UserFactory(is_active=False)
+    user = UserFactory(reviewer=True, is_active=False)
     assert request_reset(client, user.email).status_code == 302
     assert mailbox.messages() == []
 
@@ -122,7 +122,7 @@ def test_inactive_accounts_get_no_mail(client: Any, db_session: Any, mailbox: Ma
 def test_password_rules_are_explained(
     client: Any, db_session: Any, mailbox: Mailbox, password: str, confirm: str, message: str
 ) -> None:
-    user = UserFactory(email="focal2@example.org")
+    user = UserFactory(reviewer=True, email="focal2@example.org")
     request_reset(client, user.email)
     link = link_in(mailbox.only(user.email))
     response = choose_password(client, link, password, confirm)
@@ -135,7 +135,7 @@ def test_password_rules_are_explained(
 def test_links_expire_after_two_hours(
     client: Any, db_session: Any, mailbox: Mailbox, clock: Clock
 ) -> None:
-    user = UserFactory()
+    user = UserFactory(reviewer=True)
     request_reset(client, user.email)
     link = link_in(mailbox.only(user.email))
     clock.advance(timedelta(hours=2) - timedelta(seconds=1))
@@ -148,7 +148,7 @@ def test_links_expire_after_two_hours(
 
 
 def test_max_age_can_be_shortened(app_context: None, db_session: Any, clock: Clock) -> None:
-    user = UserFactory()
+    user = UserFactory(reviewer=True)
     token = make_token(user, TokenPurpose.PASSWORD_RESET)
     clock.advance(timedelta(minutes=10))
     assert read_token(token, TokenPurpose.PASSWORD_RESET) == user
@@ -164,7 +164,7 @@ def test_max_age_can_be_shortened(app_context: None, db_session: Any, clock: Clo
     ],
 )
 def test_wrong_tokens_are_refused(client: Any, db_session: Any, app: Any, mangle: Any) -> None:
-    user = UserFactory()
+    user = UserFactory(reviewer=True)
     with app.test_request_context():
         token = make_token(user, TokenPurpose.PASSWORD_RESET)
     response = client.get(f"/reset-password/{mangle(token)}")
@@ -172,7 +172,7 @@ def test_wrong_tokens_are_refused(client: Any, db_session: Any, app: Any, mangle
 
 
 def test_an_invitation_token_is_no_reset_token(client: Any, db_session: Any, app: Any) -> None:
-    user = UserFactory()
+    user = UserFactory(reviewer=True)
     with app.test_request_context():
         token = make_token(user, TokenPurpose.INVITATION)
     assert client.get(f"/reset-password/{token}").status_code == 400
@@ -181,7 +181,7 @@ def test_an_invitation_token_is_no_reset_token(client: Any, db_session: Any, app
 def test_changing_the_password_signs_out_other_sessions(
     app: Any, client: Any, db_session: Any, mailbox: Mailbox
 ) -> None:
-    user = UserFactory(email="two-browsers@example.org")
+    user = UserFactory(reviewer=True, email="two-browsers@example.org")
     elsewhere = app.test_client()
     assert sign_in(elsewhere, user.email, DEFAULT_PASSWORD).status_code == 302
     assert user.email in elsewhere.get("/", follow_redirects=True).get_data(as_text=True)
@@ -198,7 +198,7 @@ def test_sessions_without_a_fingerprint_are_not_accepted(
 ) -> None:
     from app.auth.loader import load_user
 
-    user = UserFactory()
+    user = UserFactory(reviewer=True)
     assert load_user(user.get_id()) == user
     assert load_user(str(user.id)) is None
     assert load_user(f"{user.id}:{'0' * 32}") is None

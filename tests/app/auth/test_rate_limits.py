@@ -20,7 +20,7 @@ def rate_limit_events(db_session: Any) -> list[AuditEvent]:
 
 
 def test_five_tries_a_minute_per_email(client: Any, db_session: Any) -> None:
-    user = UserFactory(email="target@example.org")
+    user = UserFactory(reviewer=True, email="target@example.org")
     for _ in range(5):
         assert sign_in(client, user.email, "wrong password!").status_code == 200
     response = sign_in(client, user.email, DEFAULT_PASSWORD)
@@ -42,7 +42,7 @@ def test_five_tries_a_minute_per_email(client: Any, db_session: Any) -> None:
     assert sign_in(client, user.email, DEFAULT_PASSWORD).status_code == 429
     assert len(rate_limit_events(db_session)) == 1  # one entry a minute, not one per try
 
-    other = UserFactory()
+    other = UserFactory(reviewer=True)
     assert sign_in(client, other.email, DEFAULT_PASSWORD).status_code == 302  # others still can
 
 
@@ -51,7 +51,7 @@ def test_ten_tries_a_minute_per_client_address(client: Any, db_session: Any) -> 
         assert sign_in(client, f"guess{n}@example.org", "wrong password!").status_code == 200
     assert sign_in(client, "guess10@example.org", "wrong password!").status_code == 429
     other_address = {"REMOTE_ADDR": "192.0.2.7"}
-    user = UserFactory()
+    user = UserFactory(reviewer=True)
     token_page = client.get("/sign-in", environ_base=other_address).get_data(as_text=True)
     assert token_page  # GET is never limited
     response = post_form(
@@ -64,7 +64,7 @@ def test_ten_tries_a_minute_per_client_address(client: Any, db_session: Any) -> 
 
 
 def test_counters_reset(client: Any, db_session: Any) -> None:
-    user = UserFactory()
+    user = UserFactory(reviewer=True)
     for _ in range(5):
         sign_in(client, user.email, "wrong password!")
     assert sign_in(client, user.email, DEFAULT_PASSWORD).status_code == 429
@@ -93,7 +93,7 @@ def _token(client: Any) -> str:
 def test_reset_requests_are_limited_per_email(
     client: Any, db_session: Any, mailbox: Mailbox
 ) -> None:
-    user = UserFactory()
+    user = UserFactory(reviewer=True)
     for _ in range(3):
         assert post_form(client, "/forgot-password", {"email": user.email}).status_code == 302
     response = post_form(client, "/forgot-password", {"email": user.email})

@@ -67,3 +67,24 @@ def test_next_parameter_cannot_leave_the_site(client: Any, db_session: Any) -> N
         data={"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": token},
     )
     assert response.headers["Location"] == "/"
+
+
+def test_the_page_shown_at_sign_in_has_a_working_csrf_token(client: Any, db_session: Any) -> None:
+    """Signing in starts a new session; a form on the very page it answers with must still work
+    (here the page offering to send again what was typed before the session ended)."""
+    user = UserFactory()
+    token = csrf_token(client.get("/sign-in").get_data(as_text=True))
+    page = client.post(
+        "/sign-in",
+        data={
+            "email": user.email,
+            "password": DEFAULT_PASSWORD,
+            "csrf_token": token,
+            "replay": '[["note", "kept"]]',
+            "replay_to": "/sign-out",
+        },
+    ).get_data(as_text=True)
+    assert 'name="note" value="kept"' in page
+    response = client.post("/sign-out", data={"csrf_token": csrf_token(page), "note": "kept"})
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
+    assert user.email not in client.get("/", follow_redirects=True).get_data(as_text=True)

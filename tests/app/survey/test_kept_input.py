@@ -73,3 +73,19 @@ def test_signed_out_save_is_kept_through_signing_in_again(
     resend = dict(hidden_fields(page))
     assert resend["legal.law.exists"] == "partial"
     assert client.post(url, data=resend).status_code == 302
+
+
+def test_a_page_too_large_to_read_gets_a_friendly_answer(
+    app: Any, client: Any, submission: Any, focal_point: Any, monkeypatch: Any
+) -> None:
+    login(client, focal_point)
+    url = f"/survey/{submission.id}/legal"
+    _, hidden = page_form(client, url)
+    monkeypatch.setitem(app.config, "MAX_FORM_MEMORY_SIZE", 1000)
+    response = client.post(
+        url,
+        data={**hidden, "legal.law.remarks": "x" * 5000},
+        content_type="multipart/form-data",  # as the page's form sends it
+    )
+    assert response.status_code == 413
+    assert "Back button" in response.get_data(as_text=True)

@@ -1,0 +1,219 @@
+"""Bulk scorecards: the ZIP of 194 countries' scorecards, on 1 process and on 2.
+
+    .venv/bin/python bench/bench_bulk.py [--countries N] [--lang en] [--processes 1 2]
+                                         [--database sqlite|postgresql] [--server URL]
+
+Creates a database of its own (an SQLite file in a temporary folder, or a new PostgreSQL database
+that is dropped at the end), migrates it and opens a campaign of the national questionnaire in
+which every ITU member state has answered in full (answers from `app.demo.answers`, a fixed seed,
+each country with its own maturity) and been published. Then, for each process count, the bulk
+job runs exactly as `cybermaturity scorecards render` runs it: a job row, a new process pool of
+that size (its start is timed too), one task per scorecard, the ZIP. The scorecard cache is
+emptied before each run, so every run renders all of them cold.
+
+Reported: the wall time of each run, the time per scorecard, and the speed-up of each run over
+the first (target: at least 1.7 on 2 processes). The machine needs that many free cores; the
+load average before each run is printed with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import logging
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+QUESTIONNAIRE = "national-cybersecurity"
+DEFAULT_SERVER = "postgresql+psycopg://root@127.0.0.1:5432/test"
+TARGET_SPEEDUP = 1.7
+
+
+@contextlib.contextmanager
+def fresh_database(kind: str, folder: Path, server_url: str) -> Iterator[str]:
+    """The URL of a new, empty database; a PostgreSQL one is dropped on the way out."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'bench.db'}"
+        return
+    from sqlalchemy import create_engine, make_url, text
+
+    url = make_url(server_url)
+    name = f"cmbench_bulk_{os.getpid()}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def make_app(url: str, instance: Path) -> Any:
+    from alembic import command
+
+    from app import create_app
+    from app.cli.database import alembic_config
+
+    command.upgrade(alembic_config(url), "head")
+    return create_app(
+        {"DATABASE_URL": url, "INSTANCE_PATH": instance, "SECRET_KEY": "bench-only-secret"}
+    )
+
+
+def publish_campaign(countries: int, seed: int) -> dict[str, int]:
+    """A campaign with `countries` published, fully answered submissions: its id and count."""
+    from sqlalchemy import select
+
+    from app import db
+    from app.auth.models import Role
+    from app.auth.operations import create_user
+    from app.campaigns.operations import create_campaign
+    from app.countries.operations import sync_countries
+    from app.db import utcnow
+    from app.demo.answers import generate_answers
+    from app.survey import operations as survey
+    from app.survey.models import Submission, SubmissionStatus
+    from questionnaires.answers import parse_answers
+    from questionnaires.loader import get_definition
+
+    sync_countries()
+    definition = get_definition(QUESTIONNAIRE)
+    today = dt.datetime.now(dt.UTC).date()
+    campaign = create_campaign(definition, "Bulk benchmark", today, today + dt.timedelta(days=1))
+    author = create_user("bench@example.org", None, Role.ADMIN, name="Bench")
+    rng = random.Random(seed)
+    submissions = db.session.scalars(
+        select(Submission).where(Submission.campaign_id == campaign.id).order_by(Submission.id)
+    ).all()[:countries]
+    now = utcnow()
+    for submission in submissions:
+        raw = generate_answers(definition, rng.random(), rng)
+        survey.save_answers(submission, parse_answers(definition, raw), {}, author)
+        submission.status = SubmissionStatus.PUBLISHED
+        submission.submitted_dt = submission.validated_dt = submission.published_dt = now
+    db.session.flush()
+    return {"campaign_id": campaign.id, "count": len(submissions)}
+
+
+@dataclass(frozen=True)
+class Run:
+    processes: int
+    seconds: float
+    scorecards: int
+    load: float
+
+
+def run_once(app: Any, campaign_id: int, lang: str, processes: int) -> Run:
+    """One cold bulk job on a new pool of `processes` workers."""
+    from app import db
+    from app.campaigns.models import Campaign
+    from app.jobs import operations
+    from app.jobs.bulk import request_bulk_scorecards
+    from app.jobs.models import JobStatus
+    from app.jobs.runners import LocalRunner
+    from app.web import transactional
+
+    shutil.rmtree(Path(app.instance_path) / "cache" / "scorecards", ignore_errors=True)
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        job, created = transactional(request_bulk_scorecards)(campaign, lang, background=False)
+        if not created:
+            raise SystemExit("a job for this ZIP is already under way")
+        job_id, total = job.id, job.progress_total
+    load = os.getloadavg()[0]
+    runner = LocalRunner(processes)
+    started = time.perf_counter()
+    try:
+        runner.run(app, job_id)
+    finally:
+        seconds = time.perf_counter() - started
+        runner.shutdown()
+    with app.app_context():
+        job = operations.get_job(job_id)
+        path = operations.result_file(job) if job is not None else None
+        if job is None or job.status is not JobStatus.DONE or path is None:
+            raise SystemExit(f"the job failed: {job.error if job else 'gone'}")
+        with zipfile.ZipFile(path) as zf:
+            if len(zf.namelist()) != total:
+                raise SystemExit(f"{len(zf.namelist())} scorecards in the ZIP, not {total}")
+    return Run(processes, seconds, total, load)
+
+
+def start_forkserver() -> None:
+    """Start the pools' forkserver (it imports the rendering code once) before any timing, so
+    the first run does not pay for it alone."""
+    from multiprocessing import forkserver
+
+    from app.jobs.runners import pool_context
+
+    pool_context()
+    forkserver.ensure_running()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--countries", type=int, default=194, help="Published scorecards.")
+    parser.add_argument("--lang", default="en", help="Language of the scorecards.")
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--server", default=DEFAULT_SERVER, help="PostgreSQL server URL.")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-bulk-") as tmp,
+        fresh_database(args.database, Path(tmp), args.server) as url,
+    ):
+        app = make_app(url, Path(tmp) / "instance")
+        from app.web import transactional
+
+        with app.app_context():
+            seeded = transactional(publish_campaign)(args.countries, args.seed)
+        campaign_id, count = seeded["campaign_id"], seeded["count"]
+        print(f"{count} published scorecards ({QUESTIONNAIRE}, {args.lang}), {args.database}")
+        print(f"{cores} cores available to this process")
+        start_forkserver()
+        runs = []
+        for processes in args.processes:
+            run = run_once(app, campaign_id, args.lang, processes)
+            runs.append(run)
+            print(
+                f"{processes} process(es): {run.seconds:.1f} s, "
+                f"{run.seconds / run.scorecards:.2f} s a scorecard (load before: {run.load:.2f})"
+            )
+        app.extensions["database_engine"].dispose()
+
+    base = runs[0]
+    print()
+    print("| Processes | Wall time | Per scorecard | Speed-up | Load before |")
+    print("|---|---|---|---|---|")
+    for run in runs:
+        speedup = base.seconds / run.seconds
+        print(
+            f"| {run.processes} | {run.seconds:.1f} s | {run.seconds / run.scorecards:.2f} s "
+            f"| {speedup:.2f}x | {run.load:.2f} |"
+        )
+    last = runs[-1]
+    speedup = base.seconds / last.seconds
+    verdict = "meets" if speedup >= TARGET_SPEEDUP else "misses"
+    print(f"\nSpeed-up on {last.processes} processes: {speedup:.2f}x ({verdict} the 1.7 target)")
+
+
+if __name__ == "__main__":
+    main()

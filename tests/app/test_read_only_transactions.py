@@ -1,0 +1,159 @@
+"""Read-only units of work (`db.reads_only`): on SQLite they begin DEFERRED and cannot write,
+so page views read side by side; everything else still begins IMMEDIATE.
+
+The shared test database runs each test inside one transaction, where no request begins one of
+its own; these tests use a database of their own so that requests do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, select, text
+from sqlalchemy.exc import OperationalError
+
+from app import db
+from app.audit import AuditEvent
+from app.auth.models import Role
+from app.campaigns.operations import create_campaign
+from app.survey.models import Submission
+from app.web import transactional
+from questionnaires.loader import definition_from_json
+from tests.app.conftest import DEFINITION, csrf_token, login
+from tests.factories import CountryFactory, UserFactory
+from tests.support import database
+
+
+@pytest.fixture(scope="module")
+def own_app(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Any]:
+    from app import create_app
+
+    folder = tmp_path_factory.mktemp("read_only")
+    server = os.environ.get("TEST_DATABASE_URL")
+    with database.empty_database(server, folder, f"read_only_{worker_id}") as url:
+        database.upgrade(url)
+        app = create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": url,
+                "INSTANCE_PATH": folder,
+                "SECRET_KEY": "test-secret-key-not-for-production",
+                "SESSION_COOKIE_SECURE": False,
+            }
+        )
+        yield app
+        app.extensions["database_engine"].dispose()
+
+
+@pytest.fixture
+def statements(own_app: Any) -> Iterator[list[str]]:
+    sent: list[str] = []
+    engine = own_app.extensions["database_engine"]
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield sent
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def sqlite_only(app: Any) -> None:
+    if app.extensions["database_engine"].dialect.name != "sqlite":
+        pytest.skip("transaction modes are SQLite's")
+
+
+def test_sqlite_read_only_transactions_begin_deferred_and_refuse_writes(own_app: Any) -> None:
+    sqlite_only(own_app)
+    engine: Engine = own_app.extensions["database_engine"]
+    reader = own_app.extensions["database_engine_read_only"]
+    with reader.connect() as reading:
+        reading.begin()
+        assert reading.execute(text("PRAGMA query_only")).scalar() == 1
+        reading.execute(text("SELECT count(*) FROM countries")).scalar()
+        # Readers hold no write lock: a writer goes ahead meanwhile.
+        with engine.begin() as writing:
+            writing.execute(text("CREATE TABLE scratch (n INTEGER)"))
+        with pytest.raises(OperationalError, match="readonly"):
+            reading.execute(text("DELETE FROM countries"))
+        reading.rollback()
+    # The same pooled connection writes again in an ordinary transaction.
+    with engine.begin() as writing:
+        assert writing.execute(text("PRAGMA query_only")).scalar() == 0
+        writing.execute(text("DROP TABLE scratch"))
+
+
+@pytest.fixture
+def world(own_app: Any) -> dict[str, Any]:
+    """Two countries with a submission each and a focal point of the first, committed."""
+
+    def make() -> dict[str, Any]:
+        own, other = CountryFactory(), CountryFactory()
+        focal_point = UserFactory(role=Role.FOCAL_POINT, country=own)
+        today = dt.datetime.now(dt.UTC).date()
+        campaign = create_campaign(
+            definition_from_json(DEFINITION),
+            f"Read-only {own.iso3}",
+            today - dt.timedelta(days=1),
+            today + dt.timedelta(days=30),
+        )
+        submissions = db.session.scalars(
+            select(Submission).where(Submission.campaign_id == campaign.id)
+        ).all()
+        by_country = {s.country_id: s.id for s in submissions}
+        return {
+            "focal_point": SimpleNamespace(id=focal_point.id, email=focal_point.email),
+            "own": by_country[own.id],
+            "other": by_country[other.id],
+        }
+
+    with own_app.app_context():
+        made: dict[str, Any] = transactional(make)()
+    return made
+
+
+def test_page_views_read_in_deferred_transactions_and_autosave_writes_in_an_immediate_one(
+    own_app: Any, world: dict[str, Any], statements: list[str]
+) -> None:
+    client = own_app.test_client()
+    login(client, world["focal_point"])
+    statements.clear()
+    page = client.get(f"/survey/{world['own']}/legal")
+    assert page.status_code == 200
+    begins = [s for s in statements if s.startswith("BEGIN")]
+    if own_app.extensions["database_engine"].dialect.name == "sqlite":
+        assert begins == ["BEGIN"]
+    token = csrf_token(page.get_data(as_text=True))
+
+    statements.clear()
+    saved = client.post(
+        f"/survey/{world['own']}/legal/autosave",
+        data={"v:legal.law.exists": "0", "legal.law.exists": "yes"},
+        headers={"Accept": "application/json", "X-CSRFToken": token},
+    )
+    assert saved.status_code == 200, saved.get_json()
+    assert saved.get_json()["versions"] == {"legal.law.exists": 1}
+    if own_app.extensions["database_engine"].dialect.name == "sqlite":
+        # Reading and checking first, then the save alone under the write lock.
+        assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN", "BEGIN IMMEDIATE"]
+
+
+def test_a_refused_page_view_is_still_written_to_the_trail(
+    own_app: Any, world: dict[str, Any]
+) -> None:
+    client = own_app.test_client()
+    login(client, world["focal_point"])
+    assert client.get(f"/survey/{world['other']}/legal").status_code == 404
+    with own_app.app_context():
+        refusals = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.summary == "Access to another country's data refused",
+                AuditEvent.user_id == world["focal_point"].id,
+            )
+        ).all()
+        assert [r.meta["path"] for r in refusals] == [f"/survey/{world['other']}/legal"]
