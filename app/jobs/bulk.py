@@ -11,18 +11,19 @@ from __future__ import annotations
 import logging
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import select
 
-from app import db
+from app import audit, db
+from app.audit import AuditKind
 from app.auth.models import Role, User
 from app.campaigns.models import Campaign
 from app.countries.models import Country
 from app.jobs import operations
 from app.jobs.models import Job, JobKind, JobStatus
+from app.jobs.runners import Plan, Step, enqueue_after_commit
 from app.jobs.worker import task_context
 from app.permissions import Permission, has_permission
 from app.survey.models import Submission
@@ -95,30 +96,24 @@ def request_bulk_scorecards(
         total=len(ids),
         user=user,
     )
-    if created and background:
-        from app.jobs.runners import enqueue_after_commit
-
-        enqueue_after_commit(job.id)
+    if created:
+        audit.record(
+            "jobs",
+            f"Scorecards ZIP asked for: campaign {campaign.id}, {lang}"
+            + (", unpublished included" if include_unpublished else ""),
+            kind=AuditKind.POSITIVE,
+            user_id=user.id if user is not None else None,
+            meta={
+                "job_id": job.id,
+                **{k: v for k, v in parameters.items() if k != "submission_ids"},
+            },
+        )
+        if background:
+            enqueue_after_commit(job.id)
     return job, created
 
 
 # --- Planning and the tasks the workers run ---
-
-
-@dataclass(frozen=True)
-class Step:
-    """One task for a worker: a module-level function and its (primitive) arguments."""
-
-    func: Callable[..., Any]
-    args: tuple[Any, ...]
-    items: int = 0  # how many items it advances the progress by
-
-
-@dataclass(frozen=True)
-class Plan:
-    job_id: int
-    steps: list[Step] = field(default_factory=list)  # independent; run in parallel
-    final: Step | None = None  # after every step
 
 
 def plan(job: Job, chunk_size: int) -> Plan:

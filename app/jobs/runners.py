@@ -15,12 +15,12 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from flask import Flask, current_app
 
 from app.jobs import operations
-from app.jobs.bulk import Plan, Step
 from app.jobs.models import JobKind
 from app.jobs.worker import init_worker, worker_settings
 from app.web import after_commit, transactional
@@ -44,9 +44,30 @@ BROKEN_POOL_ERROR = "A worker process stopped unexpectedly."
 ProgressCallback = Callable[[int], None]
 
 
+@dataclass(frozen=True)
+class Step:
+    """One task for a worker: a module-level function and its arguments (ids and primitives)."""
+
+    func: Callable[..., Any]
+    args: tuple[Any, ...]
+    items: int = 0  # how many items it advances the progress by
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A job's work: independent steps that run in parallel, then a final step."""
+
+    job_id: int
+    steps: list[Step] = field(default_factory=list)
+    final: Step | None = None
+
+
 class Runner(Protocol):
     def submit(self, app: Flask, job_id: int) -> None:
         """Start the job in the background (called after the job's transaction committed)."""
+
+
+_runner_lock = threading.Lock()
 
 
 def get_runner(app: Flask | None = None) -> Runner:
@@ -58,9 +79,6 @@ def get_runner(app: Flask | None = None) -> Runner:
             runner = make_runner(app)
             app.extensions[RUNNER_KEY] = runner
     return runner
-
-
-_runner_lock = threading.Lock()
 
 
 def make_runner(app: Flask) -> Runner:

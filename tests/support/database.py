@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +20,8 @@ def empty_database(server_url: str | None, folder: Path, name: str) -> Iterator[
         yield f"sqlite:///{folder / f'{name}.db'}"
         return
     url = make_url(server_url)
-    db_name = f"cmtest_{name}".lower()
+    # The process id keeps two test runs on one server (two checkouts, say) out of each other's way.
+    db_name = f"cmtest_{name}_{os.getpid()}".lower()
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))

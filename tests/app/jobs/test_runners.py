@@ -17,9 +17,8 @@ import pytest
 from flask import Flask
 
 from app.jobs import bulk, operations, runners
-from app.jobs.bulk import Plan, Step
 from app.jobs.models import Job, JobStatus
-from app.jobs.runners import BROKEN_POOL_ERROR, LocalRunner, RQRunner
+from app.jobs.runners import BROKEN_POOL_ERROR, LocalRunner, Plan, RQRunner, Step
 from tests.app.jobs.committed import Seeded, committed_app, in_app, seed
 from tests.app.jobs.rq_support import REDIS_URL, rq_queue
 

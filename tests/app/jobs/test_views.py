@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app import db
+from app.audit import AuditEvent
 from app.auth.models import Role
 from app.db import utcnow
 from app.jobs import bulk, operations
@@ -76,6 +77,9 @@ def test_asking_starts_one_job_after_commit_and_asking_again_returns_it(
         "submission_ids": sorted(s.id for s in published),
     }
     assert job.progress_total == 2
+    trail = db.session.scalars(select(AuditEvent).where(AuditEvent.module == "jobs")).one()
+    assert trail.summary == f"Scorecards ZIP asked for: campaign {campaign.id}, fr"
+    assert (trail.user_id, trail.meta["job_id"]) == (admin.id, job_id)
 
     again = client.post(
         "/downloads/scorecards", data={**fields, "campaign": campaign.id, "language": "fr"}
