@@ -12,8 +12,10 @@ that size (its start is timed too), one task per scorecard, the ZIP. The scoreca
 emptied before each run, so every run renders all of them cold.
 
 Reported: the wall time of each run, the time per scorecard, and the speed-up over 1 process
-(target: at least 1.7 on 2 processes). The machine needs that many free cores; the load average
-before each run is printed with the figures. With `--rounds N` each count runs N times, in the
+(target: at least 1.7 on 2 processes). The machine needs that many free cores: so that a busy
+machine shows as such, each run also reports the CPU time its workers used (from /proc, start
+included), as CPU seconds per scorecard and as the cores the job had on average (CPU time over
+wall time), and the load average before it. With `--rounds N` each count runs N times, in the
 order 1 2 2 1 ..., and the best run of each is kept.
 """
 
@@ -116,6 +118,24 @@ class Run:
     seconds: float
     scorecards: int
     load: float
+    cpu_seconds: float | None  # used by the pool's workers, start included (Linux only)
+
+    @property
+    def cores_used(self) -> float | None:
+        """How many cores the job had on average: below `processes`, others took the rest."""
+        return self.cpu_seconds / self.seconds if self.cpu_seconds is not None else None
+
+
+def cpu_seconds(pids: list[int]) -> float | None:
+    """User and system CPU time of these processes so far, from /proc; None elsewhere."""
+    total = 0
+    try:
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    except (OSError, IndexError, ValueError):
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def run_once(app: Any, campaign_id: int, lang: str, processes: int) -> Run:
@@ -142,6 +162,7 @@ def run_once(app: Any, campaign_id: int, lang: str, processes: int) -> Run:
         runner.run(app, job_id)
     finally:
         seconds = time.perf_counter() - started
+        used = cpu_seconds(runner.worker_pids())  # the workers are idle, still alive
         runner.shutdown()
     with app.app_context():
         job = operations.get_job(job_id)
@@ -151,7 +172,7 @@ def run_once(app: Any, campaign_id: int, lang: str, processes: int) -> Run:
         with zipfile.ZipFile(path) as zf:
             if len(zf.namelist()) != total:
                 raise SystemExit(f"{len(zf.namelist())} scorecards in the ZIP, not {total}")
-    return Run(processes, seconds, total, load)
+    return Run(processes, seconds, total, load, used)
 
 
 def start_forkserver() -> None:
@@ -199,10 +220,15 @@ def main() -> None:
             runs[order].append(run)
             print(
                 f"{order} process(es): {run.seconds:.1f} s, "
-                f"{run.seconds / run.scorecards:.2f} s a scorecard (load before: {run.load:.2f})"
+                f"{run.seconds / run.scorecards:.2f} s a scorecard, {cores_text(run)} cores used "
+                f"(load before: {run.load:.2f})"
             )
         app.extensions["database_engine"].dispose()
     report(runs)
+
+
+def cores_text(run: Run) -> str:
+    return f"{run.cores_used:.2f}" if run.cores_used is not None else "n/a"
 
 
 def run_order(counts: list[int], rounds: int) -> list[int]:
@@ -220,13 +246,14 @@ def report(runs: dict[int, list[Run]]) -> None:
     counts = list(best)
     base = best[counts[0]]
     print()
-    print("| Processes | Wall time | Per scorecard | Speed-up | Load before |")
-    print("|---|---|---|---|---|")
+    print("| Processes | Wall time | Per scorecard | Speed-up | Cores used | CPU per scorecard |")
+    print("|---|---|---|---|---|---|")
     for count in counts:
         run = best[count]
+        cpu = f"{run.cpu_seconds / run.scorecards:.2f} s" if run.cpu_seconds else "n/a"
         print(
             f"| {count} | {run.seconds:.1f} s | {run.seconds / run.scorecards:.2f} s "
-            f"| {base.seconds / run.seconds:.2f}x | {run.load:.2f} |"
+            f"| {base.seconds / run.seconds:.2f}x | {cores_text(run)} | {cpu} |"
         )
     last = best[counts[-1]]
     speedup = base.seconds / last.seconds

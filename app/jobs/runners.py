@@ -212,6 +212,12 @@ class LocalRunner:
                 )
             return self._pool
 
+    def worker_pids(self) -> list[int]:
+        """The pool's worker processes (none before the first job)."""
+        with self._lock:
+            processes = getattr(self._pool, "_processes", None) or {}
+            return sorted(processes)
+
     def _discard_pool(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
