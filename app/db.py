@@ -137,6 +137,8 @@ def reads_only() -> None:
     Call it before the first query: it applies from the next transaction the session begins.
     """
     session.info[READ_ONLY] = True
+    # Nothing read can have changed when it ends: expiring every loaded object would be waste.
+    session().expire_on_commit = False
 
 
 def is_read_only() -> bool:
@@ -146,14 +148,14 @@ def is_read_only() -> bool:
 def allow_writes() -> None:
     """Let the next transaction write again. End the read-only one first (commit or roll back)."""
     session.info.pop(READ_ONLY, None)
+    session().expire_on_commit = True
 
 
-def end_reading(*reread: object) -> None:
+def end_reading() -> None:
     """End the read-only transaction and let the next one write.
 
-    What was read stays loaded, except the objects in `reread`: they are expired, so the next
-    transaction reads them again (whatever a write must check under the write lock). Nothing can
-    have changed in a read-only transaction, so ending it writes nothing.
+    What was read stays loaded as it was read: the next transaction reads again what its writes
+    depend on. Nothing changes in a read-only transaction, so ending it writes nothing.
     """
     current = session()
     keep, current.expire_on_commit = current.expire_on_commit, False
@@ -161,8 +163,6 @@ def end_reading(*reread: object) -> None:
         current.commit()
     finally:
         current.expire_on_commit = keep
-    for obj in reread:
-        current.expire(obj)
     allow_writes()
 
 

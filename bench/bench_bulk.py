@@ -47,31 +47,17 @@ TARGET_SPEEDUP = 1.7
 @contextlib.contextmanager
 def fresh_database(kind: str, folder: Path, server_url: str) -> Iterator[str]:
     """The URL of a new, empty database; a PostgreSQL one is dropped on the way out."""
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / 'bench.db'}"
-        return
-    from sqlalchemy import create_engine, make_url, text
+    from tests.support.database import empty_database
 
-    url = make_url(server_url)
-    name = f"cmbench_bulk_{os.getpid()}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with empty_database(server_url if kind == "postgresql" else None, folder, "bench_bulk") as url:
+        yield url
 
 
 def make_app(url: str, instance: Path) -> Any:
-    from alembic import command
-
     from app import create_app
-    from app.cli.database import alembic_config
+    from tests.support.database import upgrade
 
-    command.upgrade(alembic_config(url), "head")
+    upgrade(url)
     return create_app(
         {"DATABASE_URL": url, "INSTANCE_PATH": instance, "SECRET_KEY": "bench-only-secret"}
     )

@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT))  # `app` and `tests.support` from the checkout, wh
 QUESTIONNAIRE = "national-cybersecurity"
 SECTION = "capacity_development"  # the largest pillar: 25 questions, 21 of them with evidence
 CLIENTS = 20
-WORKERS = 2
+WORKERS = 2  # defaults of --workers and --threads
 THREADS = 4
 PASSWORD = "bench-password-2026"  # noqa: S105 - a throwaway database's throwaway accounts
 PAGE_TARGET = 0.10  # the pillar page reaches at least 10% of the bare page's rate
@@ -65,22 +65,12 @@ DEFAULT_SERVER = "postgresql+psycopg://root@127.0.0.1:5432/test"
 @contextlib.contextmanager
 def fresh_database(kind: str, folder: Path, server_url: str) -> Iterator[str]:
     """The URL of a new, empty database; a PostgreSQL one is dropped on the way out."""
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / 'bench.db'}"
-        return
-    from sqlalchemy import create_engine, make_url, text
+    from tests.support.database import empty_database
 
-    url = make_url(server_url)
-    name = f"cmbench_survey_{os.getpid()}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with empty_database(
+        server_url if kind == "postgresql" else None, folder, "bench_survey"
+    ) as url:
+        yield url
 
 
 @dataclass
@@ -208,19 +198,29 @@ class Server:
                 self.process.wait()
 
 
-def start_server(name: str, target: str, env: dict[str, str], folder: Path, *extra: str) -> Server:
+def start_server(
+    name: str, target: str, env: dict[str, str], folder: Path, gunicorn: list[str], *extra: str
+) -> Server:
     port = free_port()
     log = folder / f"{name}.log"
     command = [
-        sys.executable, "-m", "gunicorn",
-        "-w", str(WORKERS), "--threads", str(THREADS),
-        "-b", f"127.0.0.1:{port}", *extra, target,
+        sys.executable, "-m", "gunicorn", *gunicorn,
+        "-b", f"127.0.0.1:{port}", *_quiet_options(), *extra, target,
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603 - our own command line
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
         )
     return Server(name, port, process, log)
+
+
+def _quiet_options() -> list[str]:
+    """Recent gunicorn versions open a control socket at a fixed path; the two servers of a run
+    (and anyone else's) would share it, so it is turned off where the option exists."""
+    usage = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    return ["--no-control-socket"] if "--no-control-socket" in usage else []
 
 
 async def wait_ready(server: Server, path: str, timeout: float = 60) -> None:
@@ -283,20 +283,37 @@ class Response:
         return self.body.decode()
 
 
+#: Requests sent on one connection before a new one is opened. Gunicorn's workers each accept
+#: connections for themselves, so twenty connections kept for a whole phase may fall unevenly
+#: on the two workers (one busy, one idle); reconnecting now and then evens that out over a
+#: phase, at the cost of a connection set up every so many requests, as browsers do anyway.
+REQUESTS_PER_CONNECTION = 10
+
+
 class Connection:
     def __init__(self, port: int, source: str = "127.0.0.1") -> None:
         self.port = port
         self.source = source
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
+        self._sent = 0
 
     async def request(
         self, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b""
     ) -> Response:
+        reused = self._writer is not None
         try:
             return await self._exchange(method, path, headers or {}, body)
         except (OSError, asyncio.IncompleteReadError):
-            self.close()  # the next request opens a new connection
+            self.close()
+            if not reused:
+                raise
+        # The server closed the idle connection (gunicorn keeps one alive for a few seconds):
+        # send again on a new one, as a browser does.
+        try:
+            return await self._exchange(method, path, headers or {}, body)
+        except (OSError, asyncio.IncompleteReadError):
+            self.close()
             raise
 
     async def _exchange(
@@ -322,7 +339,9 @@ class Connection:
             response.body = await self._reader.readexactly(
                 int(response.header("content-length") or 0)
             )
-        if (response.header("connection") or "").lower() == "close":
+        self._sent += 1
+        closing = (response.header("connection") or "").lower() == "close"
+        if closing or self._sent >= REQUESTS_PER_CONNECTION:
             self.close()
         return response
 
@@ -338,6 +357,7 @@ class Connection:
         if self._writer is not None:
             self._writer.close()
         self._reader = self._writer = None
+        self._sent = 0
 
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -456,6 +476,7 @@ class Phase:
     latencies: list[float]  # seconds, requests completed inside the window
     statuses: Counter[int]  # 0: the connection failed
     cpu: Cpu
+    per_worker: list[float]  # CPU seconds of each worker: how evenly the load fell on them
 
     @property
     def rate(self) -> float:
@@ -516,15 +537,17 @@ async def run_phase(
         backends = await asyncio.to_thread(database_pids)
         await asyncio.sleep(max(0.0, window[0] - time.perf_counter()))
         spies = start_profiling(profile, name, workers, duration) if profile else []
-        before = _cpu_now(workers, backends)
+        before = _cpu_now(workers, backends), [cpu_seconds([pid]) for pid in workers]
         await asyncio.sleep(duration)
-        after = _cpu_now(workers, backends)
+        after = _cpu_now(workers, backends), [cpu_seconds([pid]) for pid in workers]
         for spy in spies:
             await asyncio.to_thread(spy.wait)
-        return Cpu(*(b - a for a, b in zip(before, after, strict=True)))
+        per_worker[:] = [b - a for a, b in zip(before[1], after[1], strict=True)]
+        return Cpu(*(b - a for a, b in zip(before[0], after[0], strict=True)))
 
+    per_worker: list[float] = []
     cpu, *_ = await asyncio.gather(meter(), *(loop(actor) for actor in actors))
-    return Phase(name, duration, latencies, statuses, cpu)
+    return Phase(name, duration, latencies, statuses, cpu, per_worker)
 
 
 def start_profiling(
@@ -628,6 +651,8 @@ def main() -> None:
         "(flame graphs in FOLDER; profiling slows the server, so figures of such a run are not "
         "comparable)",
     )
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=THREADS, help="threads of each worker")
     parser.add_argument(
         "--pace",
         type=float,
@@ -664,8 +689,11 @@ def serve_and_measure(
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "TESTING", "REDIS_URL")}
     env.update({key: str(value) for key, value in config.items()})
     env["SESSION_COOKIE_SECURE"] = "false"
-    app_server = start_server("app", "app:create_app()", env, folder)
-    bare_server = start_server("bare", "bare_app:app", env, folder, "--chdir", str(ROOT / "bench"))
+    gunicorn = ["-w", str(args.workers), "--threads", str(args.threads)]
+    app_server = start_server("app", "app:create_app()", env, folder, gunicorn)
+    bare_server = start_server(
+        "bare", "bare_app:app", env, folder, gunicorn, "--chdir", str(ROOT / "bench")
+    )
     try:
         return asyncio.run(measure((app_server, bare_server), plans, args, database_pids))
     finally:
@@ -683,7 +711,7 @@ def report(
     bare_first, page, save, paced, bare_again = phases
     bare = (bare_first.rate + bare_again.rate) / 2
     print(
-        f"{args.database}: {CLIENTS} clients, gunicorn -w {WORKERS} --threads {THREADS}, "
+        f"{args.database}: {CLIENTS} clients, gunicorn -w {args.workers} --threads {args.threads}, "
         f"{args.duration:g} s timed per phase after {args.warmup:g} s; {os.cpu_count()} cores "
         f"(load average {load} at the start), Python {sys.version.split()[0]}"
     )
@@ -708,6 +736,12 @@ def report(
         f"statuses: pillar page {dict(page.statuses)}, autosave {dict(save.statuses)}, "
         f"paced autosave {dict(paced.statuses)}"
     )
+    split = "; ".join(
+        f"{phase.name} "
+        + "/".join(f"{w / max(sum(phase.per_worker), 1e-9):.0%}" for w in phase.per_worker)
+        for phase in phases
+    )
+    print(f"CPU of each worker: {split}")
     print(
         f"autosave: {sum(c.not_saved for c in clients)} answers that were not the next version; "
         f"for {stored} of {len(clients)} clients the stored version is the last one it got back"

@@ -221,7 +221,10 @@ def _seconds_to_wait() -> int:
     breached = limiter.current_limit
     if breached is None:
         return 60
-    return max(1, breached.reset_at - int(time.time()))
+    # Storages round the window's reset time up to the next second; never promise
+    # a wait longer than the window itself.
+    window = breached.limit.get_expiry()
+    return min(window, max(1, breached.reset_at - int(time.time())))
 
 
 def _first_breach_in_window() -> bool:

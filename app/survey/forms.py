@@ -295,12 +295,32 @@ def _has_na_box(question: Question) -> bool:
 
 
 _form_classes: dict[tuple[str, str, str], type[SectionForm]] = {}
+#: Forms of some of a section's questions (what an autosave sends), bounded: there are as many
+#: as combinations of questions saved together.
+_MAX_PARTIAL_FORMS = 5_000
+_partial_form_classes: dict[tuple[str, str, str, frozenset[str]], type[SectionForm]] = {}
 
 
 def section_form_class(
-    definition: Definition, digest: str, section: Section, lang: str
+    definition: Definition,
+    digest: str,
+    section: Section,
+    lang: str,
+    only: frozenset[str] | None = None,
 ) -> type[SectionForm]:
-    """The form class of a section in a language, built once and reused by every request."""
+    """The form class of a section in a language, built once and reused by every request.
+
+    With `only`, a form of just those questions of the section: an autosave reads the fields it
+    was sent and need not build the others.
+    """
+    if only is not None:
+        partial_key = (digest, section.id, lang, only)
+        partial = _partial_form_classes.get(partial_key)
+        if partial is None:
+            if len(_partial_form_classes) >= _MAX_PARTIAL_FORMS:
+                _partial_form_classes.clear()
+            partial = _partial_form_classes[partial_key] = _build(section, lang, only)
+        return partial
     key = (digest, section.id, lang)
     form_class = _form_classes.get(key)
     if form_class is None:
@@ -309,8 +329,8 @@ def section_form_class(
     return form_class
 
 
-def _build(section: Section, lang: str) -> type[SectionForm]:
-    questions = tuple(section.questions())
+def _build(section: Section, lang: str, only: frozenset[str] | None = None) -> type[SectionForm]:
+    questions = tuple(q for q in section.questions() if only is None or q.id in only)
     attrs: dict[str, Any] = {"questions": questions, "lang": lang}
     with force_locale(lang):
         for question in questions:

@@ -6,7 +6,7 @@ Views, the API and the demo data all call these; they flush but never commit.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 from flask import current_app
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit, db
@@ -84,7 +85,65 @@ def load_answers(submission: Submission, *, evidence: bool = True) -> dict[str, 
     return {row.question_id: row for row in rows}
 
 
-def answer_values(definition: Definition, answers: Mapping[str, Answer]) -> dict[str, AnswerValue]:
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    """A stored answer as a page shows it: read as plain rows, without the ORM's bookkeeping,
+    which costs a page of a hundred answers more than rendering it does."""
+
+    id: int
+    submission_id: int
+    question_id: str
+    version: int
+    value: Any
+    evidence: list[Evidence]
+
+
+def read_answers(submission: Submission, evidence_of: Collection[str]) -> dict[str, AnswerRecord]:
+    """Every answer of the submission, for showing; the evidence of the questions in
+    `evidence_of` (a section's). Two queries, one when none of those questions is answered."""
+    rows = db.session.execute(
+        select(Answer.id, Answer.question_id, Answer.version, Answer.value).where(
+            Answer.submission_id == submission.id
+        )
+    ).all()
+    evidence: dict[int, list[Evidence]] = {r.id: [] for r in rows if r.question_id in evidence_of}
+    if evidence:
+        items = db.session.scalars(
+            select(Evidence).where(Evidence.answer_id.in_(list(evidence))).order_by(Evidence.id)
+        )
+        for item in items:
+            evidence[item.answer_id].append(item)
+    return {
+        r.question_id: AnswerRecord(
+            r.id, submission.id, r.question_id, r.version, r.value, evidence.get(r.id, [])
+        )
+        for r in rows
+    }
+
+
+def reload_for_saving(
+    submission: Submission, answers: dict[str, Answer], question_ids: Iterable[str]
+) -> None:
+    """Read again what `save_answers` checks, when it saves in a transaction of its own after one
+    that read: the submission and its campaign (still editable?), and into `answers` the rows of
+    `question_ids` (changed, or created, by someone meanwhile?). Two queries."""
+    db.session.execute(
+        select(Submission)
+        .options(joinedload(Submission.campaign))
+        .where(Submission.id == submission.id)
+        .execution_options(populate_existing=True)
+    )
+    rows = db.session.scalars(
+        select(Answer)
+        .where(Answer.submission_id == submission.id, Answer.question_id.in_(list(question_ids)))
+        .execution_options(populate_existing=True)
+    )
+    answers.update({row.question_id: row for row in rows})
+
+
+def answer_values(
+    definition: Definition, answers: Mapping[str, Answer] | Mapping[str, AnswerRecord]
+) -> dict[str, AnswerValue]:
     """Stored values in their normal form (JSON turned tuples into lists), unanswered left out.
 
     A stored value that no longer fits its question (it cannot happen through the app) is left
@@ -359,7 +418,12 @@ def evidence_counts(answers: Mapping[str, Answer]) -> dict[str, int]:
 
 
 def get_submission(submission_id: int) -> Submission | None:
-    return db.session.get(Submission, submission_id)
+    """The submission with its campaign and country, which every survey page shows, in one query."""
+    return db.session.scalar(
+        select(Submission)
+        .options(joinedload(Submission.campaign), joinedload(Submission.country))
+        .where(Submission.id == submission_id)
+    )
 
 
 def definition_of(submission: Submission) -> Definition:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -76,7 +77,7 @@ def section_context(
     submission: Submission,
     definition: Definition,
     section: Section,
-    answers: dict[str, Answer],
+    answers: Mapping[str, Answer] | Mapping[str, operations.AnswerRecord],
     values: dict[str, AnswerValue],
 ) -> dict[str, Any]:
     visible = visible_ids(definition, values)
@@ -88,7 +89,9 @@ def section_context(
         "visible": visible,
         "progress": section_progress(definition, values, visible),
         "evidence": {
-            qid: [e for e in row.evidence if not e.is_deleted] for qid, row in answers.items()
+            q.id: [e for e in answers[q.id].evidence if not e.is_deleted]
+            for q in section.questions()
+            if q.id in answers
         },
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, BinaryIO, cast
@@ -10,6 +11,7 @@ from typing import Any, BinaryIO, cast
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
+from werkzeug.local import LocalProxy
 
 from app import db
 from app.auth.models import User
@@ -17,7 +19,8 @@ from app.i18n import _, _l, current_language
 from app.permissions import Permission, authorize
 from app.survey import operations, queries
 from app.survey.forms import SectionForm, form_data_for, section_form_class
-from app.survey.models import Evidence, Submission
+from app.survey.fragments import QuestionBlocks, question_cache
+from app.survey.models import Answer, Evidence, Submission
 from app.survey.operations import (
     Conflict,
     ConflictError,
@@ -46,10 +49,13 @@ def _section(definition: Definition, section_id: str) -> Section:
 
 
 def _form_class(
-    submission: Submission, definition: Definition, section: Section
+    submission: Submission,
+    definition: Definition,
+    section: Section,
+    only: frozenset[str] | None = None,
 ) -> type[SectionForm]:
     digest = submission.campaign.definition_hash
-    return section_form_class(definition, digest, section, current_language())
+    return section_form_class(definition, digest, section, current_language(), only)
 
 
 def index() -> ResponseReturnValue:
@@ -74,14 +80,20 @@ class _Page:
     definition: Definition
     section: Section
     form_class: type[SectionForm]
-    answers: dict[str, Any]
+    answers: Mapping[str, Any]
 
     @classmethod
-    def load(cls, submission: Submission, section_id: str) -> _Page:
+    def load(cls, submission: Submission, section_id: str, *, saving: bool) -> _Page:
+        """The section's page; with `saving`, its answers as rows that can be changed."""
         definition = operations.definition_of(submission)
         current = _section(definition, section_id)
         form_class = _form_class(submission, definition, current)
-        return cls(submission, definition, current, form_class, operations.load_answers(submission))
+        answers: Mapping[str, Any]
+        if saving:
+            answers = operations.load_answers(submission)
+        else:
+            answers = operations.read_answers(submission, {q.id for q in form_class.questions})
+        return cls(submission, definition, current, form_class, answers)
 
     def render(
         self,
@@ -96,15 +108,31 @@ class _Page:
             self.submission, self.definition, self.section, self.answers, stored
         )
         conflicts = conflicts or []
+        editable = operations.is_editable(self.submission)
         html = render_template(
             "survey/section.html",
             form=form,
+            question_blocks=self.question_blocks(context, editable),
             conflicts={c.question_id: c for c in conflicts},
             versions=self.versions(conflicts),
-            editable=operations.is_editable(self.submission),
+            editable=editable,
             **context,
         )
         return html, status
+
+    def question_blocks(self, context: Mapping[str, Any], editable: bool) -> QuestionBlocks:
+        """Blocks of the stored answers come from the cache; a page sent back shows what was
+        typed (and any errors or conflicts), so it renders every block."""
+        cache = question_cache() if request.method == "GET" else None
+        page_key = (
+            self.submission.campaign.definition_hash,
+            current_language(),
+            editable,
+            self.submission.id,
+        )
+        return QuestionBlocks(
+            cache, page_key, self.answers, context["evidence"], context["visible"]
+        )
 
     def versions(self, conflicts: list[Conflict]) -> dict[str, int]:
         """The versions the page stands on: stored ones when freshly loaded; when a sent page
@@ -122,11 +150,18 @@ def section(submission_id: int, section_id: str) -> ResponseReturnValue:
     if request.method == "GET":
         db.reads_only()
     submission, user = _load(submission_id, Permission.SUBMISSION_READ)
-    page = _Page.load(submission, section_id)
+    page = _Page.load(submission, section_id, saving=request.method == "POST")
     values = operations.answer_values(page.definition, page.answers)
     if request.method == "GET":
-        data = form_data_for(values, page.form_class.questions)
-        return page.render(page.form_class(formdata=None, data=data), values)
+        # Built when a question block is rendered, not when every block comes from the cache.
+        form = LocalProxy(
+            functools.cache(
+                lambda: page.form_class(
+                    formdata=None, data=form_data_for(values, page.form_class.questions)
+                )
+            )
+        )
+        return page.render(cast(SectionForm, form), values)
     authorize(Permission.SUBMISSION_EDIT, submission.country_id)
     return _save_section(page, user)
 
@@ -141,7 +176,8 @@ def _save_section(page: _Page, user: User) -> ResponseReturnValue:
     try:
         versions = _base_versions(form.questions)
         mine = {q: v for q, v in posted.items() if f"take_theirs:{q}" not in request.form}
-        operations.save_answers(page.submission, mine, versions, user, answers=page.answers)
+        answers = cast(dict[str, Answer], page.answers)  # rows: loaded for saving
+        operations.save_answers(page.submission, mine, versions, user, answers=answers)
         _apply_evidence_actions(page.submission, form.questions, user)
     except ConflictError as exc:
         flash(
@@ -231,30 +267,35 @@ def _evidence_of(submission: Submission, evidence_id: str | int) -> Evidence:
 def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
     """Save the answers of the fields sent (one question, usually) and say when, as JSON.
 
-    Two transactions: the first only reads (who asks, for which section, whether what was sent
-    is valid), the second saves, checking editability and versions again as `save_answers`
-    always does, and commits before putting the reply together. On SQLite a writer holds the
-    database's one write lock from its first query to its commit; holding it only for the save
-    lets other requests read and check meanwhile.
+    Two transactions. The first only reads: who asks, for which section, whether what was sent
+    is valid, the answers. The second saves: it reads again what the save checks (is the
+    submission still editable, did someone change these answers meanwhile) and commits before
+    the reply is put together. On SQLite a writer holds the database's one write lock from its
+    first query to its commit; holding it for the save alone lets other requests work meanwhile.
+    The progress in the reply counts the other answers as the first transaction read them.
     """
     db.reads_only()
     submission, user = _load(submission_id, Permission.SUBMISSION_EDIT)
     definition = operations.definition_of(submission)
-    form_class = _form_class(submission, definition, _section(definition, section_id))
-    form = form_class()
-    sent = {q.id for q in form_class.questions if f"v:{q.id}" in request.form}
+    section = _section(definition, section_id)
+    questions = _form_class(submission, definition, section).questions
+    sent = frozenset(q.id for q in questions if f"v:{q.id}" in request.form)
     if not sent:
         return jsonify(error="nothing_to_save", message=_("No answer was sent.")), 400
-    form.validate_questions(only=sent)
-    values = form.answer_values(only=sent)
+    # Only the fields sent; the request's CSRF token was checked before the view was called.
+    form_class = _form_class(submission, definition, section, only=sent)
+    form = form_class(meta={"csrf": False})
+    form.validate_questions()
+    values = form.answer_values()
     errors = {q: form[q].errors for q in sent if form[q].errors}
     if errors:
         return jsonify(error="invalid", errors=errors), 422
     versions = _base_versions(form_class.questions)
-    # What the save checks (is the submission still editable, is its campaign open) is read again.
-    db.end_reading(submission, submission.campaign)
+    answers = operations.load_answers(submission, evidence=False)
+    db.end_reading()
     try:
-        saved = operations.save_answers(submission, values, versions, user)
+        operations.reload_for_saving(submission, answers, sent)
+        saved = operations.save_answers(submission, values, versions, user, answers=answers)
     except ConflictError as exc:
         return jsonify(error="conflict", conflicts=[_conflict_json(c) for c in exc.conflicts]), 409
     except NotEditableError:

@@ -19,8 +19,9 @@ from sqlalchemy.exc import OperationalError
 
 from app import db
 from app.audit import AuditEvent
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.campaigns.operations import create_campaign
+from app.survey import operations
 from app.survey.models import Submission
 from app.web import transactional
 from questionnaires.loader import definition_from_json
@@ -157,3 +158,37 @@ def test_a_refused_page_view_is_still_written_to_the_trail(
             )
         ).all()
         assert [r.meta["path"] for r in refusals] == [f"/survey/{world['other']}/legal"]
+
+
+def test_a_save_between_the_reading_and_the_saving_of_an_autosave_is_a_conflict(
+    own_app: Any, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Autosave checks versions again in its saving transaction: someone else's save committed
+    after it read is found there, and nothing of theirs is overwritten."""
+    client = own_app.test_client()
+    login(client, world["focal_point"])
+    token = csrf_token(client.get(f"/survey/{world['own']}/legal").get_data(as_text=True))
+    end_reading = db.end_reading
+
+    def end_reading_while_someone_saves() -> None:
+        end_reading()
+        with own_app.app_context():  # another request, committed in between
+
+            def save() -> None:
+                submission = db.session.get(Submission, world["own"])
+                colleague = db.session.get(User, world["focal_point"].id)
+                assert submission is not None
+                assert colleague is not None
+                operations.save_answers(submission, {"legal.law.exists": "no"}, {}, colleague)
+
+            transactional(save)()
+
+    monkeypatch.setattr(db, "end_reading", end_reading_while_someone_saves)
+    response = client.post(
+        f"/survey/{world['own']}/legal/autosave",
+        data={"v:legal.law.exists": "0", "legal.law.exists": "yes"},
+        headers={"Accept": "application/json", "X-CSRFToken": token},
+    )
+    assert response.status_code == 409
+    conflict = response.get_json()["conflicts"][0]
+    assert (conflict["yours"], conflict["theirs"], conflict["their_version"]) == ("yes", "no", 1)

@@ -29,12 +29,12 @@ from tests.factories import CountryFactory, UserFactory
 
 PILLAR = "capacity_development"  # the largest pillar of the national questionnaire
 
-#: The user, the submission, its campaign, its answers, their evidence.
-PAGE_QUERIES = 5
-#: Reading: the submission, the user, the campaign. Saving: the submission and the campaign again
-#: (checked under the write lock), the answers, then the answer, the audit entry and the
-#: submission's revision written.
-AUTOSAVE_QUERIES = 9
+#: The user, the submission with its campaign and country, its answers, their evidence.
+PAGE_QUERIES = 4
+#: Reading: the user, the submission with its campaign and country, the answers. Saving: the
+#: submission with its campaign and the answer sent, read again under the write lock; then the
+#: audit entry, the submission's revision and the answer written.
+AUTOSAVE_QUERIES = 8
 
 
 @dataclass

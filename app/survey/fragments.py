@@ -1,0 +1,105 @@
+"""Rendered question blocks, kept by each worker and shown again while nothing in them changed.
+
+A section page is mostly its questions' blocks: texts, choices, evidence controls. A block shows
+the question (the definition, fixed by its digest) in a language, editable or not, with the
+stored answer (fixed by the answer row and its version: every change of value raises it),
+whether it is shown (other answers decide) and the evidence listed (rows never change; they are
+added or removed). Those make the key, so a block is rendered again exactly when one of them
+changes: record-versioned fragment caching. Pages sent back with errors or a
+conflict show what was typed, not what is stored, and are never cached.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any
+
+from flask import current_app
+from markupsafe import Markup
+
+from app.survey.models import Evidence
+from app.survey.operations import AnswerRecord
+from questionnaires.schema import Question
+
+FragmentKey = tuple[Any, ...]
+
+
+class FragmentCache:
+    """A bounded, thread-safe map of the most recently used fragments."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[FragmentKey, Markup] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: FragmentKey) -> Markup | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: FragmentKey, fragment: Markup) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = fragment
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def question_cache() -> FragmentCache | None:
+    """The app's cache of question blocks; none when turned off, or while templates are reloaded
+    on change (development), since a changed template must show at once."""
+    size = current_app.config["SURVEY_FRAGMENT_CACHE_SIZE"]
+    if not size or current_app.jinja_env.auto_reload:
+        return None
+    cache = current_app.extensions.get("survey_question_blocks")
+    if cache is None:
+        cache = current_app.extensions.setdefault("survey_question_blocks", FragmentCache(size))
+    return cache
+
+
+class QuestionBlocks:
+    """The question blocks of one page: taken from the cache, or rendered by `macro` and kept."""
+
+    def __init__(
+        self,
+        cache: FragmentCache | None,
+        page_key: FragmentKey,
+        answers: Mapping[str, AnswerRecord],
+        evidence: Mapping[str, Sequence[Evidence]],
+        visible: Collection[str],
+    ) -> None:
+        self.cache = cache
+        self.page_key = page_key
+        self.answers = answers
+        self.evidence = evidence
+        self.visible = visible
+
+    def render(self, question: Question, macro: Callable[[Question], Markup]) -> Markup:
+        """`macro` is the template's own block macro: its output is escaped markup already."""
+        if self.cache is None:
+            return macro(question)
+        key = self._key(question)
+        fragment = self.cache.get(key)
+        if fragment is None:
+            fragment = macro(question)
+            self.cache.put(key, fragment)
+        return fragment
+
+    def _key(self, question: Question) -> FragmentKey:
+        answer = self.answers.get(question.id)
+        return (
+            *self.page_key,
+            question.id,
+            (answer.id, answer.version) if answer is not None else None,
+            question.id in self.visible,
+            tuple(e.id for e in self.evidence.get(question.id, ())),
+        )

@@ -1,0 +1,107 @@
+"""Question blocks are kept between page views: whatever changes what a block shows (the answer,
+its evidence, whether it is shown, the language, whether the page can be edited) shows at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from app.survey.fragments import FragmentCache
+from app.survey.models import SubmissionStatus
+from tests.app.conftest import login, page_form
+from tests.factories import UserFactory
+
+
+def url(submission: Any, section: str = "legal") -> str:
+    return f"/survey/{submission.id}/{section}"
+
+
+def inputs(html: str, name: str) -> list[str]:
+    tags = re.findall(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', html)
+    assert tags, name
+    return tags
+
+
+def checked(html: str, name: str) -> list[str]:
+    """The values of the ticked radio buttons or boxes called `name`."""
+    values = [re.search(r'value="([^"]*)"', tag) for tag in inputs(html, name) if "checked" in tag]
+    return [value.group(1) for value in values if value]
+
+
+def disabled(html: str, name: str) -> bool:
+    return all(re.search(r"\sdisabled[\s>]", tag) for tag in inputs(html, name))
+
+
+def block(html: str, question_id: str) -> str:
+    """The opening tag of a question's block."""
+    match = re.search(rf'<div class="question[^"]*"\s+id="q-{re.escape(question_id)}"[^>]*>', html)
+    assert match, question_id
+    return match.group(0)
+
+
+def test_a_colleagues_save_shows_on_the_next_view(
+    app: Any, submission: Any, focal_point: Any, country: Any
+) -> None:
+    mine, theirs = app.test_client(), app.test_client()
+    login(mine, focal_point)
+    login(theirs, UserFactory(country=country))
+    first, _ = page_form(mine, url(submission))
+    assert checked(first, "legal.law.exists") == []
+    assert " hidden" in block(first, "legal.law.adopted")  # shown for a yes or a partial only
+    assert page_form(mine, url(submission))[0] == first  # nothing changed: the same page
+
+    _, hidden = page_form(theirs, url(submission))
+    saved = theirs.post(url(submission), data={**hidden, "legal.law.exists": "partial"})
+    assert saved.status_code == 302
+
+    after, hidden = page_form(mine, url(submission))
+    assert checked(after, "legal.law.exists") == ["partial"]
+    assert hidden["v:legal.law.exists"] == "1"
+    assert " hidden" not in block(after, "legal.law.adopted")
+
+
+def test_evidence_added_by_a_colleague_is_listed(
+    app: Any, submission: Any, focal_point: Any, country: Any
+) -> None:
+    mine, theirs = app.test_client(), app.test_client()
+    login(mine, focal_point)
+    login(theirs, UserFactory(country=country))
+    link = "https://law.example.gov/cybercrime-act"
+    assert link not in page_form(mine, url(submission))[0]
+    _, hidden = page_form(theirs, url(submission))
+    data = {**hidden, "legal.law.exists": "yes", "link:legal.law.exists": link}
+    assert theirs.post(url(submission), data=data).status_code == 302
+    assert link in page_form(mine, url(submission))[0]
+
+
+def test_each_language_and_a_submitted_page_show_as_they_should(
+    app: Any, db_session: Any, submission: Any, focal_point: Any
+) -> None:
+    client = app.test_client()
+    login(client, focal_point)
+    english = client.get(url(submission), headers={"Accept-Language": "en"}).get_data(as_text=True)
+    french = client.get(url(submission), headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "[en] Question legal.law.exists" in english
+    assert "[fr] Question legal.law.exists" in french
+    assert "[en] Question legal.law.exists" not in french
+    assert not disabled(english, "legal.law.exists")
+
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.submitted_dt = dt.datetime.now(dt.UTC)
+    db_session.commit()
+    read_only = client.get(url(submission), headers={"Accept-Language": "en"})
+    assert disabled(read_only.text, "legal.law.exists")
+
+
+def test_the_cache_keeps_the_most_recently_used_blocks_up_to_its_size() -> None:
+    cache = FragmentCache(2)
+    for key in ("a", "b"):
+        cache.put((key,), key)  # type: ignore[arg-type]
+    assert cache.get(("a",)) == "a"  # now the most recently used
+    cache.put(("c",), "c")  # type: ignore[arg-type]
+    assert (cache.get(("a",)), cache.get(("b",)), cache.get(("c",))) == ("a", None, "c")
+    assert len(cache) == 2
+    off = FragmentCache(0)
+    off.put(("a",), "a")  # type: ignore[arg-type]
+    assert off.get(("a",)) is None
