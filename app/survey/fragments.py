@@ -2,11 +2,12 @@
 
 A section page is mostly its questions' blocks: texts, choices, evidence controls. A block shows
 the question (the definition, fixed by its digest) in a language, editable or not, with the
-stored answer (fixed by the answer row and its version: every change of value raises it),
-whether it is shown (other answers decide) and the evidence listed (rows never change; they are
-added or removed). Those make the key, so a block is rendered again exactly when one of them
-changes: record-versioned fragment caching. Pages sent back with errors or a
-conflict show what was typed, not what is stored, and are never cached.
+stored answer (fixed by the answer row, its version and its time: every change raises the
+version, and the time tells apart rows removed and made again under the same id), whether it is
+shown (other answers decide) and the evidence listed (rows never change; they are added or
+removed). Those make the key, so a block is rendered again exactly when one of them changes:
+record-versioned fragment caching. Pages sent back with errors or a conflict show what was
+typed, not what is stored, and are never cached.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup
 
-from app.survey.models import Evidence
-from app.survey.operations import AnswerRecord
+from app.survey.operations import AnswerRecord, EvidenceRecord
 from questionnaires.schema import Question
 
 FragmentKey = tuple[Any, ...]
@@ -74,7 +74,7 @@ class QuestionBlocks:
         cache: FragmentCache | None,
         page_key: FragmentKey,
         answers: Mapping[str, AnswerRecord],
-        evidence: Mapping[str, Sequence[Evidence]],
+        evidence: Mapping[str, Sequence[EvidenceRecord]],
         visible: Collection[str],
     ) -> None:
         self.cache = cache
@@ -99,7 +99,7 @@ class QuestionBlocks:
         return (
             *self.page_key,
             question.id,
-            (answer.id, answer.version) if answer is not None else None,
+            (answer.id, answer.version, answer.updated_dt) if answer is not None else None,
             question.id in self.visible,
             tuple(e.id for e in self.evidence.get(question.id, ())),
         )

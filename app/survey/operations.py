@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask import current_app
-from sqlalchemy import inspect, select
+from sqlalchemy import and_, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -86,6 +86,18 @@ def load_answers(submission: Submission, *, evidence: bool = True) -> dict[str, 
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceRecord:
+    """A piece of evidence as a page lists it."""
+
+    id: int
+    kind: EvidenceKind
+    url: str | None
+    original_name: str | None
+    size: int | None
+    is_deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class AnswerRecord:
     """A stored answer as a page shows it: read as plain rows, without the ORM's bookkeeping,
     which costs a page of a hundred answers more than rendering it does."""
@@ -94,31 +106,48 @@ class AnswerRecord:
     submission_id: int
     question_id: str
     version: int
+    updated_dt: datetime
     value: Any
-    evidence: list[Evidence]
+    evidence: list[EvidenceRecord]
 
 
 def read_answers(submission: Submission, evidence_of: Collection[str]) -> dict[str, AnswerRecord]:
-    """Every answer of the submission, for showing; the evidence of the questions in
-    `evidence_of` (a section's). Two queries, one when none of those questions is answered."""
+    """Every answer of the submission, for showing, with the evidence still attached to the
+    questions in `evidence_of` (a section's): one query, an answer's row repeated per item."""
+    shown = and_(
+        Evidence.answer_id == Answer.id,
+        Answer.question_id.in_(list(evidence_of)),
+        Evidence.is_deleted.is_(False),
+    )
     rows = db.session.execute(
-        select(Answer.id, Answer.question_id, Answer.version, Answer.value).where(
-            Answer.submission_id == submission.id
+        select(
+            Answer.id,
+            Answer.question_id,
+            Answer.version,
+            Answer.updated_dt,
+            Answer.value,
+            Evidence.id.label("evidence_id"),
+            Evidence.kind,
+            Evidence.url,
+            Evidence.original_name,
+            Evidence.size,
         )
-    ).all()
-    evidence: dict[int, list[Evidence]] = {r.id: [] for r in rows if r.question_id in evidence_of}
-    if evidence:
-        items = db.session.scalars(
-            select(Evidence).where(Evidence.answer_id.in_(list(evidence))).order_by(Evidence.id)
-        )
-        for item in items:
-            evidence[item.answer_id].append(item)
-    return {
-        r.question_id: AnswerRecord(
-            r.id, submission.id, r.question_id, r.version, r.value, evidence.get(r.id, [])
-        )
-        for r in rows
-    }
+        .outerjoin(Evidence, shown)
+        .where(Answer.submission_id == submission.id)
+        .order_by(Answer.id, Evidence.id)
+    )
+    answers: dict[str, AnswerRecord] = {}
+    for r in rows:
+        record = answers.get(r.question_id)
+        if record is None:
+            record = answers[r.question_id] = AnswerRecord(
+                r.id, submission.id, r.question_id, r.version, r.updated_dt, r.value, []
+            )
+        if r.evidence_id is not None:
+            record.evidence.append(
+                EvidenceRecord(r.evidence_id, r.kind, r.url, r.original_name, r.size)
+            )
+    return answers
 
 
 def reload_for_saving(

@@ -29,8 +29,8 @@ from tests.factories import CountryFactory, UserFactory
 
 PILLAR = "capacity_development"  # the largest pillar of the national questionnaire
 
-#: The user, the submission with its campaign and country, its answers, their evidence.
-PAGE_QUERIES = 4
+#: The user, the submission with its campaign and country, its answers with their evidence.
+PAGE_QUERIES = 3
 #: Reading: the user, the submission with its campaign and country, the answers. Saving: the
 #: submission with its campaign and the answer sent, read again under the write lock; then the
 #: audit entry, the submission's revision and the answer written.
