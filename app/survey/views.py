@@ -272,7 +272,8 @@ def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
     submission still editable, did someone change these answers meanwhile) and commits before
     the reply is put together. On SQLite a writer holds the database's one write lock from its
     first query to its commit; holding it for the save alone lets other requests work meanwhile.
-    The progress in the reply counts the other answers as the first transaction read them.
+    The progress in the reply counts the other answers as the first transaction read them (as
+    plain rows: only the answers sent are loaded to be changed).
     """
     db.reads_only()
     submission, user = _load(submission_id, Permission.SUBMISSION_EDIT)
@@ -291,8 +292,9 @@ def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
     if errors:
         return jsonify(error="invalid", errors=errors), 422
     versions = _base_versions(form_class.questions)
-    answers = operations.load_answers(submission, evidence=False)
+    stored = operations.answer_values(definition, operations.read_answers(submission, ()))
     db.end_reading()
+    answers: dict[str, Answer] = {}
     try:
         operations.reload_for_saving(submission, answers, sent)
         saved = operations.save_answers(submission, values, versions, user, answers=answers)
@@ -301,7 +303,7 @@ def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
     except NotEditableError:
         return jsonify(error="locked", message=_("This submission can no longer be changed.")), 409
     new_versions = {qid: saved[qid].version for qid in sent if qid in saved}
-    values_now = operations.answer_values(definition, saved)
+    values_now = _with_saved(stored, operations.answer_values(definition, saved), sent)
     commit()  # saved: the write lock is released before the reply is put together
     progress = section_progress(definition, values_now)
     return jsonify(
@@ -309,6 +311,15 @@ def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
         versions=new_versions,
         progress=[asdict(p) for p in progress],
     )
+
+
+def _with_saved(
+    stored: Mapping[str, AnswerValue], saved: Mapping[str, AnswerValue], sent: frozenset[str]
+) -> dict[str, AnswerValue]:
+    """The answers as read, with those just sent as they are now saved (or cleared)."""
+    values = {qid: value for qid, value in stored.items() if qid not in sent}
+    values.update(saved)
+    return values
 
 
 def _conflict_json(conflict: Conflict) -> dict[str, Any]:
