@@ -187,6 +187,10 @@
       for (const [id, version] of Object.entries(body.versions || {})) {
         form.elements.namedItem("v:" + id).value = version;
       }
+      const progress = document.querySelector("[data-section-progress]");
+      if (progress && typeof body.progress_html === "string") {
+        progress.innerHTML = body.progress_html; // rendered and escaped by the server
+      }
       sent.forEach((_, id) => {
         settle(sent, id);
         showProblem(id, "");

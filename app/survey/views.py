@@ -8,7 +8,17 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, BinaryIO, cast
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 from werkzeug.local import LocalProxy
@@ -306,10 +316,18 @@ def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
     values_now = _with_saved(stored, operations.answer_values(definition, saved), sent)
     commit()  # saved: the write lock is released before the reply is put together
     progress = section_progress(definition, values_now)
+    progress_bar = get_template_attribute("_macros/survey.html", "progress_bar")
     return jsonify(
         saved_at=dt.datetime.now(dt.UTC).isoformat(),
         versions=new_versions,
         progress=[asdict(p) for p in progress],
+        # The section's progress bar as the page shows it, in the user's language.
+        progress_html=str(
+            progress_bar(
+                next(p for p in progress if p.section_id == section.id),
+                section.title.get(current_language()),
+            )
+        ),
     )
 
 

@@ -93,9 +93,12 @@ class Journey:
         expect(page.get_by_role("heading", level=1)).to_have_text(LEGAL[lang])
         expect(question(page, "legal.cybercrime.law")).to_contain_text(LAW[lang])
         expect(question(page, "legal.cybercrime.year")).to_be_hidden()
+        progress = page.locator("[data-section-progress] progress")
+        expect(progress).to_have_attribute("value", "0")
         with autosaved(page, self.saved):
             choose(page, "legal.cybercrime.law", "yes")
             expect(question(page, "legal.cybercrime.year")).to_be_visible()
+        expect(progress).to_have_attribute("value", "1")  # the bar follows each save
         year = page.get_by_label(YEAR[lang])
         with autosaved(page, self.saved):
             year.fill("2019")

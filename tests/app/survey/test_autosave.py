@@ -38,6 +38,11 @@ def test_autosave_saves_one_answer_and_returns_its_version(
     assert "saved_at" in body
     legal = next(p for p in body["progress"] if p["section_id"] == "legal")
     assert legal["answered"] == 1
+    # The page's progress bar, as the page itself would now show it.
+    page, _ = page_form(client, f"/survey/{submission.id}/legal")
+    start = page.index("data-section-progress>") + len("data-section-progress>")
+    assert page[start:].lstrip().startswith(body["progress_html"].strip())
+    assert f'value="{legal["answered"]}"' in body["progress_html"]
     # The next change starts from the version it got back.
     again = post(
         client,
