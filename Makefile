@@ -71,6 +71,7 @@ lint: $(STAMP) $(COMPILED_CATALOGUES)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/mypy bench  # scripts, not a package: checked on their own
 	$(BIN)/lint-imports
 	$(BIN)/cybermaturity questionnaires lint
 

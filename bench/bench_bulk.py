@@ -137,6 +137,8 @@ def run_once(app: Any, campaign_id: int, lang: str, processes: int) -> Run:
     shutil.rmtree(Path(app.instance_path) / "cache" / "scorecards", ignore_errors=True)
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
+        if campaign is None:
+            raise SystemExit(f"no campaign {campaign_id}")
         job, created = transactional(request_bulk_scorecards)(campaign, lang, background=False)
         if not created:
             raise SystemExit("a job for this ZIP is already under way")
@@ -151,10 +153,10 @@ def run_once(app: Any, campaign_id: int, lang: str, processes: int) -> Run:
         used = cpu_seconds(runner.worker_pids())  # the workers are idle, still alive
         runner.shutdown()
     with app.app_context():
-        job = operations.get_job(job_id)
-        path = operations.result_file(job) if job is not None else None
-        if job is None or job.status is not JobStatus.DONE or path is None:
-            raise SystemExit(f"the job failed: {job.error if job else 'gone'}")
+        finished = operations.get_job(job_id)
+        path = operations.result_file(finished) if finished is not None else None
+        if finished is None or finished.status is not JobStatus.DONE or path is None:
+            raise SystemExit(f"the job failed: {finished.error if finished else 'gone'}")
         with zipfile.ZipFile(path) as zf:
             if len(zf.namelist()) != total:
                 raise SystemExit(f"{len(zf.namelist())} scorecards in the ZIP, not {total}")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import logging
 import os
 import random
@@ -95,10 +96,24 @@ class Timing:
         return result
 
 
-def cold_renders(langs: list[str], repeat: int, seed: int) -> dict[str, tuple[Timing, Timing]]:
+def render_ours(data: Any, lang: str) -> bytes:
+    """The app's way: scorecard context, HTML, then the PDF with the app's URL fetcher."""
+    from app.pdf import ASSET_BASE_URL, render_pdf
+    from app.scorecards.context import build_scorecard
+    from app.scorecards.rendering import render_html
+
+    return render_pdf(render_html(build_scorecard(data, lang)), base_url=ASSET_BASE_URL)
+
+
+def render_alone(html: str, base_url: str) -> bytes | None:
+    """WeasyPrint on its own, with its default fetcher, on the same HTML."""
     from weasyprint import HTML
 
-    from app.pdf import ASSET_BASE_URL, ASSET_FOLDER, render_pdf
+    return HTML(string=html, base_url=base_url).write_pdf()
+
+
+def cold_renders(langs: list[str], repeat: int, seed: int) -> dict[str, tuple[Timing, Timing]]:
+    from app.pdf import ASSET_FOLDER
     from app.scorecards.context import build_scorecard
     from app.scorecards.rendering import render_html
 
@@ -106,17 +121,13 @@ def cold_renders(langs: list[str], repeat: int, seed: int) -> dict[str, tuple[Ti
     direct_base = ASSET_FOLDER.as_uri() + "/"
     results: dict[str, tuple[Timing, Timing]] = {}
     for lang in langs:  # warm up: imports, templates compiled, fonts found
-        render_pdf(render_html(build_scorecard(data, lang)), base_url=ASSET_BASE_URL)
+        render_ours(data, lang)
     for lang in langs:
         ours, alone = Timing([], []), Timing([], [])
         html = render_html(build_scorecard(data, lang))
         for _ in range(repeat):
-            ours.add(
-                lambda lang=lang: render_pdf(
-                    render_html(build_scorecard(data, lang)), base_url=ASSET_BASE_URL
-                )
-            )
-            alone.add(lambda html=html: HTML(string=html, base_url=direct_base).write_pdf())
+            ours.add(functools.partial(render_ours, data, lang))
+            alone.add(functools.partial(render_alone, html, direct_base))
         results[lang] = (ours, alone)
     return results
 

@@ -385,8 +385,9 @@ class Client:
         path: str,
         data: dict[str, str] | None = None,
         multipart: dict[str, str] | None = None,
-        **headers: str,
+        extra_headers: dict[str, str] | None = None,
     ) -> Response:
+        headers = dict(extra_headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = b""
@@ -440,8 +441,7 @@ class Client:
             "POST",
             f"{self.page}/autosave",
             multipart=fields,
-            Accept="application/json",
-            **{"X-CSRFToken": self.csrf},
+            extra_headers={"Accept": "application/json", "X-CSRFToken": self.csrf},
         )
         if response.status == 200:
             version = json.loads(response.body)["versions"].get(question, self.version)
@@ -547,6 +547,7 @@ async def run_phase(
 
     per_worker: list[float] = []
     cpu, *_ = await asyncio.gather(meter(), *(loop(actor) for actor in actors))
+    assert isinstance(cpu, Cpu)  # noqa: S101 - what `meter` returns
     return Phase(name, duration, latencies, statuses, cpu, per_worker)
 
 
