@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask import current_app
-from sqlalchemy import and_, inspect, select
+from sqlalchemy import and_, bindparam, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -111,30 +111,38 @@ class AnswerRecord:
     evidence: list[EvidenceRecord]
 
 
+#: Built once: a statement's construction and cache key cost more than running it again.
+_ANSWER_ROWS = (
+    select(
+        Answer.id,
+        Answer.question_id,
+        Answer.version,
+        Answer.updated_dt,
+        Answer.value,
+        Evidence.id.label("evidence_id"),
+        Evidence.kind,
+        Evidence.url,
+        Evidence.original_name,
+        Evidence.size,
+    )
+    .outerjoin(
+        Evidence,
+        and_(
+            Evidence.answer_id == Answer.id,
+            Answer.question_id.in_(bindparam("evidence_of", expanding=True)),
+            Evidence.is_deleted.is_(False),
+        ),
+    )
+    .where(Answer.submission_id == bindparam("submission_id"))
+    .order_by(Answer.id, Evidence.id)
+)
+
+
 def read_answers(submission: Submission, evidence_of: Collection[str]) -> dict[str, AnswerRecord]:
     """Every answer of the submission, for showing, with the evidence still attached to the
     questions in `evidence_of` (a section's): one query, an answer's row repeated per item."""
-    shown = and_(
-        Evidence.answer_id == Answer.id,
-        Answer.question_id.in_(list(evidence_of)),
-        Evidence.is_deleted.is_(False),
-    )
     rows = db.session.execute(
-        select(
-            Answer.id,
-            Answer.question_id,
-            Answer.version,
-            Answer.updated_dt,
-            Answer.value,
-            Evidence.id.label("evidence_id"),
-            Evidence.kind,
-            Evidence.url,
-            Evidence.original_name,
-            Evidence.size,
-        )
-        .outerjoin(Evidence, shown)
-        .where(Answer.submission_id == submission.id)
-        .order_by(Answer.id, Evidence.id)
+        _ANSWER_ROWS, {"submission_id": submission.id, "evidence_of": list(evidence_of)}
     )
     answers: dict[str, AnswerRecord] = {}
     for r in rows:
@@ -446,13 +454,16 @@ def evidence_counts(answers: Mapping[str, Answer]) -> dict[str, int]:
     return {qid: sum(1 for e in row.evidence if not e.is_deleted) for qid, row in answers.items()}
 
 
+_SUBMISSION = (
+    select(Submission)
+    .options(joinedload(Submission.campaign), joinedload(Submission.country))
+    .where(Submission.id == bindparam("submission_id"))
+)
+
+
 def get_submission(submission_id: int) -> Submission | None:
     """The submission with its campaign and country, which every survey page shows, in one query."""
-    return db.session.scalar(
-        select(Submission)
-        .options(joinedload(Submission.campaign), joinedload(Submission.country))
-        .where(Submission.id == submission_id)
-    )
+    return db.session.scalar(_SUBMISSION, {"submission_id": submission_id})
 
 
 def definition_of(submission: Submission) -> Definition:
