@@ -154,15 +154,11 @@ def allow_writes() -> None:
 def end_reading() -> None:
     """End the read-only transaction and let the next one write.
 
-    What was read stays loaded as it was read: the next transaction reads again what its writes
-    depend on. Nothing changes in a read-only transaction, so ending it writes nothing.
+    What was read stays loaded as it was read (`reads_only` turned expiring off): the next
+    transaction reads again what its writes depend on. Nothing changes in a read-only
+    transaction, so ending it writes nothing.
     """
-    current = session()
-    keep, current.expire_on_commit = current.expire_on_commit, False
-    try:
-        current.commit()
-    finally:
-        current.expire_on_commit = keep
+    session.commit()
     allow_writes()
 
 

@@ -140,24 +140,20 @@ class SectionForm(AppForm):
             return NOT_APPLICABLE
         return _RAW[question.type](self[question.id].data)
 
-    def answer_values(self, only: set[str] | None = None) -> dict[str, AnswerValue | None]:
-        """Normal-form values of the (given) questions; field errors added where one is invalid."""
+    def answer_values(self) -> dict[str, AnswerValue | None]:
+        """Normal-form values of the form's questions; field errors added where one is invalid."""
         values: dict[str, AnswerValue | None] = {}
         for question in self.questions:
-            if only is not None and question.id not in only:
-                continue
             try:
                 values[question.id] = normalize_answer(question, self.raw_value(question))
             except AnswerError as exc:
                 self[question.id].errors = [*self[question.id].errors, answer_error_message(exc)]
         return values
 
-    def validate_questions(self, only: set[str] | None = None) -> bool:
-        """Validate the question fields (all, or `only` those): CSRF is checked by the view."""
+    def validate_questions(self) -> bool:
+        """Validate the question fields: CSRF is checked by the view."""
         ok = True
         for question in self.questions:
-            if only is not None and question.id not in only:
-                continue
             ok = self[question.id].validate(self) and ok
         return ok
 

@@ -158,17 +158,22 @@ def read_answers(submission: Submission, evidence_of: Collection[str]) -> dict[s
     return answers
 
 
+#: The submission with its campaign and country, which every survey page shows.
+_SUBMISSION = (
+    select(Submission)
+    .options(joinedload(Submission.campaign), joinedload(Submission.country))
+    .where(Submission.id == bindparam("submission_id"))
+)
+
+
 def reload_for_saving(
     submission: Submission, answers: dict[str, Answer], question_ids: Iterable[str]
 ) -> None:
     """Read again what `save_answers` checks, when it saves in a transaction of its own after one
-    that read: the submission and its campaign (still editable?), and into `answers` the rows of
+    that read: the submission with its campaign (still editable?), and into `answers` the rows of
     `question_ids` (changed, or created, by someone meanwhile?). Two queries."""
     db.session.execute(
-        select(Submission)
-        .options(joinedload(Submission.campaign))
-        .where(Submission.id == submission.id)
-        .execution_options(populate_existing=True)
+        _SUBMISSION.execution_options(populate_existing=True), {"submission_id": submission.id}
     )
     rows = db.session.scalars(
         select(Answer)
@@ -452,13 +457,6 @@ def submit(submission: Submission, user: User) -> bool:
 
 def evidence_counts(answers: Mapping[str, Answer]) -> dict[str, int]:
     return {qid: sum(1 for e in row.evidence if not e.is_deleted) for qid, row in answers.items()}
-
-
-_SUBMISSION = (
-    select(Submission)
-    .options(joinedload(Submission.campaign), joinedload(Submission.country))
-    .where(Submission.id == bindparam("submission_id"))
-)
 
 
 def get_submission(submission_id: int) -> Submission | None:

@@ -289,8 +289,7 @@ def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
     submission, user = _load(submission_id, Permission.SUBMISSION_EDIT)
     definition = operations.definition_of(submission)
     section = _section(definition, section_id)
-    questions = _form_class(submission, definition, section).questions
-    sent = frozenset(q.id for q in questions if f"v:{q.id}" in request.form)
+    sent = frozenset(q.id for q in section.questions() if f"v:{q.id}" in request.form)
     if not sent:
         return jsonify(error="nothing_to_save", message=_("No answer was sent.")), 400
     # Only the fields sent; the request's CSRF token was checked before the view was called.
