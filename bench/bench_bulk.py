@@ -22,7 +22,6 @@ order 1 2 2 1 ..., and the best run of each is kept.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import logging
 import os
@@ -32,7 +31,6 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,15 +40,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 QUESTIONNAIRE = "national-cybersecurity"
 DEFAULT_SERVER = "postgresql+psycopg://root@127.0.0.1:5432/test"
 TARGET_SPEEDUP = 1.7
-
-
-@contextlib.contextmanager
-def fresh_database(kind: str, folder: Path, server_url: str) -> Iterator[str]:
-    """The URL of a new, empty database; a PostgreSQL one is dropped on the way out."""
-    from tests.support.database import empty_database
-
-    with empty_database(server_url if kind == "postgresql" else None, folder, "bench_bulk") as url:
-        yield url
 
 
 def make_app(url: str, instance: Path) -> Any:
@@ -189,9 +178,12 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    from tests.support.database import empty_database
+
+    server = args.server if args.database == "postgresql" else None
     with (
         tempfile.TemporaryDirectory(prefix="bench-bulk-") as tmp,
-        fresh_database(args.database, Path(tmp), args.server) as url,
+        empty_database(server, Path(tmp), "bench_bulk") as url,
     ):
         app = make_app(url, Path(tmp) / "instance")
         from app.web import transactional

@@ -39,7 +39,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,17 +60,6 @@ DEFAULT_SERVER = "postgresql+psycopg://root@127.0.0.1:5432/test"
 
 
 # --- The database: created, migrated and filled; dropped afterwards ---
-
-
-@contextlib.contextmanager
-def fresh_database(kind: str, folder: Path, server_url: str) -> Iterator[str]:
-    """The URL of a new, empty database; a PostgreSQL one is dropped on the way out."""
-    from tests.support.database import empty_database
-
-    with empty_database(
-        server_url if kind == "postgresql" else None, folder, "bench_survey"
-    ) as url:
-        yield url
 
 
 @dataclass
@@ -664,9 +653,12 @@ def main() -> None:
     if not 1 <= args.duration <= 600 or not 0 <= args.warmup <= 60 or not 0.05 <= args.pace <= 10:
         parser.error("--duration takes 1 to 600 seconds, --warmup 0 to 60, --pace 0.05 to 10")
     load = Path("/proc/loadavg").read_text().split()[0]
+    from tests.support.database import empty_database
+
     with tempfile.TemporaryDirectory(prefix="bench-survey-") as tmp:
         folder = Path(tmp)
-        with fresh_database(args.database, folder, args.server) as url:
+        server = args.server if args.database == "postgresql" else None
+        with empty_database(server, folder, "bench_survey") as url:
             config = {
                 "DATABASE_URL": url,
                 "INSTANCE_PATH": folder / "instance",
