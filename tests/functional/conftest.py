@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask_babel import force_locale, gettext
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -30,7 +30,7 @@ from app.auth.models import Role
 from app.campaigns.operations import create_campaign
 from app.survey.models import Answer, Submission, SubmissionStatus
 from questionnaires.loader import definition_from_json
-from tests.factories import CountryFactory, UserFactory
+from tests.factories import DEFAULT_PASSWORD, CountryFactory, UserFactory
 from tests.support import database
 
 #: Debian's Chromium (the `chromium` package the Makefile installs); never a downloaded build.
@@ -365,6 +365,16 @@ def screenshot(page: Page, path: Path) -> None:
     page.set_viewport_size({"width": viewport["width"], "height": height})
     page.screenshot(path=path)
     page.set_viewport_size(viewport)
+
+
+def sign_in(page: Page, email: str) -> None:
+    """Sign in through the form, as a person does, and land on the survey list."""
+    page.goto("/sign-in")
+    page.locator('input[name="email"]').fill(email)
+    password = page.locator('input[name="password"]')
+    password.fill(DEFAULT_PASSWORD)
+    password.press("Enter")
+    expect(page).to_have_url(re.compile(r"/survey/$"))
 
 
 @pytest.fixture

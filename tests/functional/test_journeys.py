@@ -14,7 +14,6 @@ from playwright.sync_api import FilePayload, Locator, Page, Route, expect
 from pypdf import PdfWriter
 
 from app.survey.models import SubmissionStatus
-from tests.factories import DEFAULT_PASSWORD
 from tests.functional.conftest import (
     CIRT,
     GOVERNMENT,
@@ -27,6 +26,7 @@ from tests.functional.conftest import (
     YEAR,
     LiveServer,
     screenshot,
+    sign_in,
 )
 
 pytestmark = pytest.mark.browser
@@ -57,15 +57,6 @@ def autosaved(page: Page, saved: re.Pattern[str]) -> Iterator[None]:
     with page.expect_response(lambda response: response.url.endswith("/autosave")):
         yield
     expect(page.locator(".save-status")).to_have_text(saved)
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/sign-in")
-    page.locator('input[name="email"]').fill(email)
-    password = page.locator('input[name="password"]')
-    password.fill(DEFAULT_PASSWORD)
-    password.press("Enter")
-    expect(page).to_have_url(re.compile(r"/survey/$"))
 
 
 @dataclass

@@ -19,7 +19,7 @@ from app.auth.operations import create_user
 from app.jobs import bulk, operations
 from tests.app.jobs.committed import committed_app, in_app, seed
 from tests.factories import DEFAULT_PASSWORD
-from tests.functional.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.functional.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -67,22 +67,24 @@ def page(served: Any) -> Iterator[Page]:
     assert not problems, problems
 
 
-def test_the_progress_bar_follows_the_job_then_offers_the_download(served: Any, page: Page) -> None:
-    app, seeded, _url = served
+def queue_job(app: Any, campaign_id: int, lang: str) -> int:
+    """A bulk job for the campaign's published scorecards in `lang`, queued for no worker."""
 
     def queued() -> int:
         from app import db
         from app.campaigns.models import Campaign
 
-        campaign = db.session.get(Campaign, seeded.campaign_id)
-        return bulk.request_bulk_scorecards(campaign, "en", background=False)[0].id
+        campaign = db.session.get(Campaign, campaign_id)
+        return bulk.request_bulk_scorecards(campaign, lang, background=False)[0].id
 
     job_id: int = in_app(app, queued)
-    page.goto("/sign-in")
-    page.locator('input[name="email"]').fill(EMAIL)
-    page.locator('input[name="password"]').fill(DEFAULT_PASSWORD)
-    page.locator('input[name="password"]').press("Enter")
-    page.wait_for_url("**/survey/")
+    return job_id
+
+
+def test_the_progress_bar_follows_the_job_then_offers_the_download(served: Any, page: Page) -> None:
+    app, seeded, _url = served
+    job_id = queue_job(app, seeded.campaign_id, "en")
+    sign_in(page, EMAIL)
 
     page.goto(f"/downloads/{job_id}")
     bar, message = page.locator("#job-progress"), page.locator("#job-message")
@@ -111,24 +113,12 @@ def test_the_progress_bar_follows_the_job_then_offers_the_download(served: Any, 
 
 def test_without_javascript_the_page_offers_a_link_to_reload(served: Any, page: Page) -> None:
     app, seeded, url = served
-
-    def queued() -> int:
-        from app import db
-        from app.campaigns.models import Campaign
-
-        campaign = db.session.get(Campaign, seeded.campaign_id)
-        return bulk.request_bulk_scorecards(campaign, "fr", background=False)[0].id
-
-    job_id: int = in_app(app, queued)
+    job_id = queue_job(app, seeded.campaign_id, "fr")
     browser = page.context.browser
     assert browser is not None
     context = browser.new_context(base_url=url, java_script_enabled=False)
     plain = context.new_page()
-    plain.goto("/sign-in")
-    plain.locator('input[name="email"]').fill(EMAIL)
-    plain.locator('input[name="password"]').fill(DEFAULT_PASSWORD)
-    plain.locator('input[name="password"]').press("Enter")
-    plain.wait_for_url("**/survey/")
+    sign_in(plain, EMAIL)
     plain.goto(f"/downloads/{job_id}")
     refresh = plain.locator("#job-refresh a")
     expect(refresh).to_be_visible()

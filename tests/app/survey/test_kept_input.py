@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from tests.app.conftest import login, page_form
+from tests.app.conftest import csrf_token, login, page_form
 from tests.factories import DEFAULT_PASSWORD
 
 
@@ -33,7 +33,7 @@ def test_expired_csrf_token_keeps_the_answers_for_sending_again(
     fields = dict(hidden_fields(page))
     assert fields["legal.law.exists"] == "yes"
     assert "&lt;b&gt;importante&lt;/b&gt; &amp; précise" in page  # kept, and escaped
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     resend = dict(hidden_fields(page))
     resend["legal.law.remarks"] = remarks
     resend["csrf_token"] = token
@@ -53,7 +53,7 @@ def test_signed_out_save_is_kept_through_signing_in_again(
     assert response.status_code == 401
     replay = re.search(r'name="replay" type="hidden" value="([^"]*)"', page)
     assert replay, page
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     kept = json.loads(replay.group(1).replace("&#34;", '"').replace("&quot;", '"'))
     assert ["legal.law.exists", "partial"] in kept
 

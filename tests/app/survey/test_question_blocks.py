@@ -7,14 +7,13 @@ import datetime as dt
 import re
 from typing import Any
 
+import pytest
+
 from app.survey.fragments import FragmentCache
 from app.survey.models import SubmissionStatus
 from tests.app.conftest import login, page_form
+from tests.app.survey.test_section import url
 from tests.factories import UserFactory
-
-
-def url(submission: Any, section: str = "legal") -> str:
-    return f"/survey/{submission.id}/{section}"
 
 
 def inputs(html: str, name: str) -> list[str]:
@@ -40,12 +39,19 @@ def block(html: str, question_id: str) -> str:
     return match.group(0)
 
 
-def test_a_colleagues_save_shows_on_the_next_view(
-    app: Any, submission: Any, focal_point: Any, country: Any
-) -> None:
+@pytest.fixture
+def colleagues(app: Any, focal_point: Any, country: Any) -> tuple[Any, Any]:
+    """Two focal points of one country, each signed in on a client of their own."""
     mine, theirs = app.test_client(), app.test_client()
     login(mine, focal_point)
     login(theirs, UserFactory(country=country))
+    return mine, theirs
+
+
+def test_a_colleagues_save_shows_on_the_next_view(
+    submission: Any, colleagues: tuple[Any, Any]
+) -> None:
+    mine, theirs = colleagues
     first, _ = page_form(mine, url(submission))
     assert checked(first, "legal.law.exists") == []
     assert " hidden" in block(first, "legal.law.adopted")  # shown for a yes or a partial only
@@ -62,11 +68,9 @@ def test_a_colleagues_save_shows_on_the_next_view(
 
 
 def test_evidence_added_by_a_colleague_is_listed(
-    app: Any, submission: Any, focal_point: Any, country: Any
+    submission: Any, colleagues: tuple[Any, Any]
 ) -> None:
-    mine, theirs = app.test_client(), app.test_client()
-    login(mine, focal_point)
-    login(theirs, UserFactory(country=country))
+    mine, theirs = colleagues
     link = "https://law.example.gov/cybercrime-act"
     assert link not in page_form(mine, url(submission))[0]
     _, hidden = page_form(theirs, url(submission))
