@@ -43,7 +43,7 @@ class Settings(BaseModel):
     SMTP_URL: str | None = None
     MAIL_SENDER: str = "cybermaturity@localhost"
     BASE_URL: str = "http://127.0.0.1:5000"  # links in e-mail; never taken from the Host header
-    SURVEY_FRAGMENT_CACHE_SIZE: int = Field(default=5000, ge=0)  # question blocks per worker
+    SURVEY_FRAGMENT_CACHE_MB: int = Field(default=64, ge=0)  # rendered questions, per worker
     TESTING: bool = False
     DEBUG: bool = False
 

@@ -186,6 +186,7 @@ def main() -> None:
         empty_database(server, Path(tmp), "bench_bulk") as url,
     ):
         app = make_app(url, Path(tmp) / "instance")
+        from app import db
         from app.web import transactional
 
         with app.app_context():
@@ -203,7 +204,7 @@ def main() -> None:
                 f"{run.seconds / run.scorecards:.2f} s a scorecard, {cores_text(run)} cores used "
                 f"(load before: {run.load:.2f})"
             )
-        app.extensions["database_engine"].dispose()
+        db.dispose(app)
     report(runs)
 
 

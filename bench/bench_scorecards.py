@@ -194,7 +194,7 @@ def _pct(ratio: float) -> str:
 def downloads(requests: int, seed: int) -> None:
     from alembic import command
 
-    from app import create_app
+    from app import create_app, db
     from app.cli.database import alembic_config
     from app.web import transactional
 
@@ -235,7 +235,7 @@ def downloads(requests: int, seed: int) -> None:
             seconds = time.perf_counter() - started
             print(f"  {label:<32} {requests / seconds:8.0f} per second")
         assert _get(client, pdf_url) == first  # noqa: S101 - the cache served the same file
-        app.extensions["database_engine"].dispose()
+        db.dispose(app)
 
 
 def _published_scorecard(seed: int) -> tuple[int, str]:

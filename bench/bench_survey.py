@@ -79,13 +79,13 @@ def prepare(url: str, config: dict[str, Any]) -> list[Plan]:
     from tests.support.database import upgrade
 
     upgrade(url)
-    from app import create_app
+    from app import create_app, db
     from app.web import transactional
 
     app = create_app(config)
     with app.app_context():
         plans = transactional(_add_clients)()
-    app.extensions["database_engine"].dispose()
+    db.dispose(app)
     return plans
 
 
@@ -523,8 +523,9 @@ async def run_phase(
                 await asyncio.sleep(max(0.0, sent + pace - time.perf_counter()))
 
     async def meter() -> Cpu:
-        backends = await asyncio.to_thread(database_pids)
         await asyncio.sleep(max(0.0, window[0] - time.perf_counter()))
+        # Listed once the warm-up has opened the connections the load needs.
+        backends = await asyncio.to_thread(database_pids)
         spies = start_profiling(profile, name, workers, duration) if profile else []
         before = _cpu_now(workers, backends), [cpu_seconds([pid]) for pid in workers]
         await asyncio.sleep(duration)

@@ -49,11 +49,11 @@ def app_config(migrated_database: str, instance_path: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def app(app_config: dict[str, Any]) -> Iterator[Any]:
-    from app import create_app
+    from app import create_app, db
 
     app = create_app(app_config)
     yield app
-    app.extensions["database_engine"].dispose()  # before the test database is dropped
+    db.dispose(app)  # before the test database is dropped
 
 
 @pytest.fixture

@@ -6,12 +6,14 @@ stored answer (fixed by the answer row, its version and its time: every change r
 version, and the time tells apart rows removed and made again under the same id), whether it is
 shown (other answers decide) and the evidence listed (rows never change; they are added or
 removed). Those make the key, so a block is rendered again exactly when one of them changes:
-record-versioned fragment caching. Pages sent back with errors or a conflict show what was
-typed, not what is stored, and are never cached.
+record-versioned fragment caching. The blocks of a whole section are kept too, under the keys
+of all its blocks, so a page whose answers did not change is one lookup. Pages sent back with
+errors or a conflict show what was typed, not what is stored, and are never cached.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -21,16 +23,17 @@ from flask import current_app
 from markupsafe import Markup
 
 from app.survey.operations import AnswerRecord, EvidenceRecord
-from questionnaires.schema import Question
+from questionnaires.schema import Question, Section
 
 FragmentKey = tuple[Any, ...]
 
 
 class FragmentCache:
-    """A bounded, thread-safe map of the most recently used fragments."""
+    """A thread-safe map of the most recently used fragments, up to `budget` bytes of text."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
         self._items: OrderedDict[FragmentKey, Markup] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -42,13 +45,18 @@ class FragmentCache:
             return found
 
     def put(self, key: FragmentKey, fragment: Markup) -> None:
-        if self.size <= 0:
+        size = sys.getsizeof(fragment)
+        if size > self.budget:
             return
         with self._lock:
+            replaced = self._items.pop(key, None)
+            if replaced is not None:
+                self.used -= sys.getsizeof(replaced)
             self._items[key] = fragment
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self.used += size
+            while self.used > self.budget:
+                _, dropped = self._items.popitem(last=False)
+                self.used -= sys.getsizeof(dropped)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -57,12 +65,13 @@ class FragmentCache:
 def question_cache() -> FragmentCache | None:
     """The app's cache of question blocks; none when turned off, or while templates are reloaded
     on change (development), since a changed template must show at once."""
-    size = current_app.config["SURVEY_FRAGMENT_CACHE_SIZE"]
-    if not size or current_app.jinja_env.auto_reload:
+    megabytes = current_app.config["SURVEY_FRAGMENT_CACHE_MB"]
+    if not megabytes or current_app.jinja_env.auto_reload:
         return None
     cache = current_app.extensions.get("survey_question_blocks")
     if cache is None:
-        cache = current_app.extensions.setdefault("survey_question_blocks", FragmentCache(size))
+        budget = megabytes * 1024 * 1024
+        cache = current_app.extensions.setdefault("survey_question_blocks", FragmentCache(budget))
     return cache
 
 
@@ -85,19 +94,26 @@ class QuestionBlocks:
 
     def render(self, question: Question, macro: Callable[[Question], Markup]) -> Markup:
         """`macro` is the template's own block macro: its output is escaped markup already."""
+        return self._kept((*self.page_key, *self._shows(question)), lambda: macro(question))
+
+    def render_section(self, section: Section, macro: Callable[[], Markup]) -> Markup:
+        """Every block of `section`, as `macro` lays them out (calling `render` for each)."""
+        shows = tuple(self._shows(question) for question in section.questions())
+        return self._kept((*self.page_key, section.id, shows), macro)
+
+    def _kept(self, key: FragmentKey, render: Callable[[], Markup]) -> Markup:
         if self.cache is None:
-            return macro(question)
-        key = self._key(question)
+            return render()
         fragment = self.cache.get(key)
         if fragment is None:
-            fragment = macro(question)
+            fragment = render()
             self.cache.put(key, fragment)
         return fragment
 
-    def _key(self, question: Question) -> FragmentKey:
+    def _shows(self, question: Question) -> FragmentKey:
+        """What a question's block shows, beyond the page's own key."""
         answer = self.answers.get(question.id)
         return (
-            *self.page_key,
             question.id,
             (answer.id, answer.version, answer.updated_dt) if answer is not None else None,
             question.id in self.visible,

@@ -133,16 +133,26 @@ _ANSWER_ROWS = (
             Evidence.is_deleted.is_(False),
         ),
     )
-    .where(Answer.submission_id == bindparam("submission_id"))
+    .where(
+        Answer.submission_id == bindparam("submission_id"),
+        Answer.question_id.in_(bindparam("question_ids", expanding=True)),
+    )
     .order_by(Answer.id, Evidence.id)
 )
 
 
-def read_answers(submission: Submission, evidence_of: Collection[str]) -> dict[str, AnswerRecord]:
-    """Every answer of the submission, for showing, with the evidence still attached to the
-    questions in `evidence_of` (a section's): one query, an answer's row repeated per item."""
+def read_answers(
+    submission: Submission, question_ids: Collection[str], evidence_of: Collection[str]
+) -> dict[str, AnswerRecord]:
+    """The submission's answers to `question_ids`, for showing, with the evidence still attached
+    to those in `evidence_of`: one query, an answer's row repeated per item of evidence."""
     rows = db.session.execute(
-        _ANSWER_ROWS, {"submission_id": submission.id, "evidence_of": list(evidence_of)}
+        _ANSWER_ROWS,
+        {
+            "submission_id": submission.id,
+            "question_ids": list(question_ids),
+            "evidence_of": list(evidence_of),
+        },
     )
     answers: dict[str, AnswerRecord] = {}
     for r in rows:

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from questionnaires.answers import AnswerValue
 from questionnaires.conditions import Visibility
-from questionnaires.schema import NOT_APPLICABLE, Definition, EvidenceRule, Question, QuestionType
+from questionnaires.schema import (
+    NOT_APPLICABLE,
+    Definition,
+    EvidenceRule,
+    Question,
+    QuestionType,
+    Section,
+    condition_references,
+)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,49 +43,81 @@ class Problem:
     kind: str  # "answer_required" or "evidence_required"
 
 
-#: Each definition's `show_if` rules compiled once (by object: definitions in use are shared,
-#: see `campaign_definition`), with its question ids in document order. Bounded, for callers
-#: that parse definitions of their own.
-_MAX_VISIBILITIES = 64
-_visibilities: dict[int, tuple[Definition, Visibility, tuple[str, ...]]] = {}
+#: What is derived from a definition once (by object: definitions in use are shared, see
+#: `campaign_definition`). Bounded, for callers that parse definitions of their own.
+_MAX_DERIVED = 256
+_derived: dict[tuple[int, str], tuple[Definition, Any]] = {}
+
+
+def _once(definition: Definition, key: str, build: Callable[[], T]) -> T:
+    entry = _derived.get((id(definition), key))
+    if entry is None or entry[0] is not definition:
+        if len(_derived) >= _MAX_DERIVED:
+            _derived.clear()
+        entry = _derived[id(definition), key] = (definition, build())
+    return cast(T, entry[1])
+
+
+def _visibility(definition: Definition) -> tuple[Visibility, tuple[str, ...]]:
+    """The definition's `show_if` rules compiled, with its question ids in document order."""
+
+    def build() -> tuple[Visibility, tuple[str, ...]]:
+        pairs = [(q.id, q.show_if) for q in definition.questions()]
+        return Visibility(pairs), tuple(qid for qid, _ in pairs)
+
+    return _once(definition, "visibility", build)
 
 
 def visible_ids(definition: Definition, values: Mapping[str, AnswerValue]) -> frozenset[str]:
     """The questions shown for `values`: `questionnaires.conditions.visible_question_ids`,
-    without compiling the definition's conditions again on every call."""
-    entry = _visibilities.get(id(definition))
-    if entry is None or entry[0] is not definition:
-        pairs = [(q.id, q.show_if) for q in definition.questions()]
-        entry = (definition, Visibility(pairs), tuple(qid for qid, _ in pairs))
-        if len(_visibilities) >= _MAX_VISIBILITIES:
-            _visibilities.clear()
-        _visibilities[id(definition)] = entry
-    hidden = entry[1].hidden(values)
-    return frozenset(qid for qid in entry[2] if qid not in hidden)
+    without compiling the definition's conditions again on every call.
+
+    Right for every question whose scope (`section_scope`) `values` covers.
+    """
+    visibility, question_ids = _visibility(definition)
+    hidden = visibility.hidden(values)
+    return frozenset(qid for qid in question_ids if qid not in hidden)
+
+
+def section_scope(definition: Definition, section: Section) -> frozenset[str]:
+    """The questions whose answers decide what a section's page shows: its own, and those its
+    conditions read, and those theirs read, and so on. A page reads these answers only."""
+
+    def build() -> frozenset[str]:
+        scope: set[str] = set()
+        todo = [q.id for q in section.questions()]
+        while todo:
+            question_id = todo.pop()
+            if question_id not in scope:
+                scope.add(question_id)
+                condition = definition.question_index[question_id].show_if
+                todo.extend(condition_references(condition) if condition is not None else ())
+        return frozenset(scope)
+
+    return _once(definition, f"scope:{section.id}", build)
+
+
+def progress_of(
+    section: Section, values: Mapping[str, AnswerValue], visible: frozenset[str]
+) -> SectionProgress:
+    """One section's figures; `values` and `visible` must cover its scope (`section_scope`)."""
+    shown = [q for q in section.questions() if q.id in visible]
+    required = [q for q in shown if q.required]
+    return SectionProgress(
+        section_id=section.id,
+        answered=sum(1 for q in shown if q.id in values),
+        required_open=sum(1 for q in required if q.id not in values),
+        required=len(required),
+        total=len(shown),
+    )
 
 
 def section_progress(
-    definition: Definition,
-    values: Mapping[str, AnswerValue],
-    visible: frozenset[str] | None = None,
+    definition: Definition, values: Mapping[str, AnswerValue]
 ) -> list[SectionProgress]:
-    """Per section; `visible` saves computing it again when the caller already has it."""
-    if visible is None:
-        visible = visible_ids(definition, values)
-    result = []
-    for section in definition.sections:
-        shown = [q for q in section.questions() if q.id in visible]
-        required = [q for q in shown if q.required]
-        result.append(
-            SectionProgress(
-                section_id=section.id,
-                answered=sum(1 for q in shown if q.id in values),
-                required_open=sum(1 for q in required if q.id not in values),
-                required=len(required),
-                total=len(shown),
-            )
-        )
-    return result
+    """Every section's figures, from all of a submission's answers."""
+    visible = visible_ids(definition, values)
+    return [progress_of(section, values, visible) for section in definition.sections]
 
 
 def is_positive(question: Question, value: AnswerValue | None) -> bool:

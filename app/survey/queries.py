@@ -14,7 +14,7 @@ from app.campaigns.models import Campaign
 from app.campaigns.operations import is_open
 from app.survey import operations
 from app.survey.models import Answer, Evidence, Submission
-from app.survey.progress import Problem, section_progress, visible_ids
+from app.survey.progress import Problem, progress_of, section_progress, visible_ids
 from questionnaires.answers import AnswerValue
 from questionnaires.schema import Definition, Section
 
@@ -87,7 +87,7 @@ def section_context(
         "section": section,
         "answers": answers,
         "visible": visible,
-        "progress": section_progress(definition, values, visible),
+        "progress": progress_of(section, values, visible),
         "evidence": {
             q.id: [e for e in answers[q.id].evidence if not e.is_deleted]
             for q in section.questions()

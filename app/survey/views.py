@@ -37,7 +37,7 @@ from app.survey.operations import (
     NotEditableError,
     SubmissionIncompleteError,
 )
-from app.survey.progress import section_progress
+from app.survey.progress import progress_of, section_scope, visible_ids
 from app.survey.storage import UploadRejectedError
 from app.web import commit, send_attachment, transactional
 from questionnaires.answers import AnswerValue, is_http_url
@@ -102,7 +102,11 @@ class _Page:
         if saving:
             answers = operations.load_answers(submission)
         else:
-            answers = operations.read_answers(submission, {q.id for q in form_class.questions})
+            answers = operations.read_answers(
+                submission,
+                section_scope(definition, current),
+                evidence_of=[q.id for q in form_class.questions],
+            )
         return cls(submission, definition, current, form_class, answers)
 
     def render(
@@ -301,7 +305,8 @@ def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
     if errors:
         return jsonify(error="invalid", errors=errors), 422
     versions = _base_versions(form_class.questions)
-    stored = operations.answer_values(definition, operations.read_answers(submission, ()))
+    scope = section_scope(definition, section)
+    stored = operations.answer_values(definition, operations.read_answers(submission, scope, ()))
     db.end_reading()
     answers: dict[str, Answer] = {}
     try:
@@ -314,19 +319,14 @@ def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
     new_versions = {qid: saved[qid].version for qid in sent if qid in saved}
     values_now = _with_saved(stored, operations.answer_values(definition, saved), sent)
     commit()  # saved: the write lock is released before the reply is put together
-    progress = section_progress(definition, values_now)
+    progress = progress_of(section, values_now, visible_ids(definition, values_now))
     progress_bar = get_template_attribute("_macros/survey.html", "progress_bar")
     return jsonify(
         saved_at=dt.datetime.now(dt.UTC).isoformat(),
         versions=new_versions,
-        progress=[asdict(p) for p in progress],
+        progress=asdict(progress),
         # The section's progress bar as the page shows it, in the user's language.
-        progress_html=str(
-            progress_bar(
-                next(p for p in progress if p.section_id == section.id),
-                section.title.get(current_language()),
-            )
-        ),
+        progress_html=str(progress_bar(progress, section.title.get(current_language()))),
     )
 
 

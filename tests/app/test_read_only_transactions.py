@@ -48,7 +48,7 @@ def own_app(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterato
             }
         )
         yield app
-        app.extensions["database_engine"].dispose()
+        db.dispose(app)
 
 
 @pytest.fixture

@@ -337,7 +337,7 @@ def live_server(
         server.shutdown()
         thread.join()
         server.server_close()
-        app.extensions["database_engine"].dispose()  # before the database is dropped
+        db.dispose(app)  # before the database is dropped
 
 
 @pytest.fixture(scope="session")

@@ -55,7 +55,7 @@ def committed_app(folder: Path, name: str) -> Iterator[Flask]:
         try:
             yield app
         finally:
-            app.extensions["database_engine"].dispose()
+            db.dispose(app)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from typing import Any
 
 import pytest
+from markupsafe import Markup
 
 from app.survey.fragments import FragmentCache
 from app.survey.models import SubmissionStatus
@@ -98,14 +100,22 @@ def test_each_language_and_a_submitted_page_show_as_they_should(
     assert disabled(read_only.text, "legal.law.exists")
 
 
-def test_the_cache_keeps_the_most_recently_used_blocks_up_to_its_size() -> None:
-    cache = FragmentCache(2)
-    for key in ("a", "b"):
-        cache.put((key,), key)  # type: ignore[arg-type]
-    assert cache.get(("a",)) == "a"  # now the most recently used
-    cache.put(("c",), "c")  # type: ignore[arg-type]
-    assert (cache.get(("a",)), cache.get(("b",)), cache.get(("c",))) == ("a", None, "c")
+def test_the_cache_keeps_the_most_recently_used_blocks_up_to_its_budget() -> None:
+    a, b, c = (Markup.escape(letter * 1000) for letter in "abc")
+    cache = FragmentCache(sys.getsizeof(a) * 2)
+    cache.put(("a",), a)
+    cache.put(("b",), b)
+    assert cache.get(("a",)) == a  # now the most recently used
+    cache.put(("c",), c)
+    assert (cache.get(("a",)), cache.get(("b",)), cache.get(("c",))) == (a, None, c)
+    assert len(cache) == 2
+    assert cache.used == sys.getsizeof(a) * 2
+    small = Markup.escape("c")
+    cache.put(("c",), small)  # replaced: the budget counts the new text only
+    assert cache.used == sys.getsizeof(a) + sys.getsizeof(small)
+    cache.put(("big",), Markup.escape("x" * 5000))  # larger than the whole budget: not kept
+    assert cache.get(("big",)) is None
     assert len(cache) == 2
     off = FragmentCache(0)
-    off.put(("a",), "a")  # type: ignore[arg-type]
+    off.put(("a",), a)
     assert off.get(("a",)) is None
