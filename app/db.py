@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from flask import Flask, current_app, has_app_context
 from flask.globals import app_ctx
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    DateTime,
+    Engine,
+    MetaData,
+    String,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    InstrumentedAttribute,
+    Session,
+    scoped_session,
+    sessionmaker,
+)
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
@@ -59,6 +78,21 @@ class Model(DeclarativeBase):
         return model_repr(self, "id")
 
 
+def is_among(
+    column: ColumnElement[str] | InstrumentedAttribute[str], name: str, dialect: str
+) -> ColumnElement[bool]:
+    """`column` is one of the strings given at execution as the parameter `name` (a list).
+
+    On PostgreSQL, one array parameter (`= ANY`). A list of parameters (`IN`) makes the
+    statement's text grow with the list, and both SQLAlchemy and psycopg (whose cache keeps short
+    statements only) then process the text anew at every execution, which costs more than
+    running the query.
+    """
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(String)))
+    return column.in_(bindparam(name, expanding=True))
+
+
 def model_repr(obj: object, *attrs: str) -> str:
     """One `__repr__` shape for every model: `<Name id=1 code='FR'>`."""
     shown = " ".join(f"{attr}={getattr(obj, attr, None)!r}" for attr in attrs)
@@ -89,12 +123,40 @@ def _app_context_id() -> int:
 session = scoped_session(sessionmaker(class_=AppSession), scopefunc=_app_context_id)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, **options: Any) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, **options)
         _make_sqlite_transactional(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, **options)
+    _ping_when_idle(engine)
+    return engine
+
+
+#: A pooled connection left unused for longer than this is checked before it is used again: the
+#: server may have closed it meanwhile (a restart, an idle timeout). One used a moment ago is
+#: taken as it is, which saves every request a round trip under load. Should the server go away
+#: in between, the request fails, SQLAlchemy discards every pooled connection, and the next one
+#: connects afresh.
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Pessimistic disconnect handling, as SQLAlchemy's `pool_pre_ping`, for idle connections."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        returned_at = record.info.get("returned_at")  # none on a new connection: not checked
+        if returned_at is None or time.monotonic() - returned_at <= PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError from exc  # the pool connects afresh and tries again
 
 
 def make_read_only_engine(engine: Engine) -> Engine:
@@ -108,9 +170,8 @@ def make_read_only_engine(engine: Engine) -> Engine:
     """
     if engine.dialect.name == "sqlite":
         return engine.execution_options(**{READ_ONLY: True})
-    return create_engine(
-        engine.url,
-        pool_pre_ping=True,
+    return make_engine(
+        engine.url.render_as_string(hide_password=False),
         isolation_level="AUTOCOMMIT",
         connect_args={"options": "-c default_transaction_read_only=on"},
     )

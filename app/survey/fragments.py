@@ -6,9 +6,9 @@ stored answer (fixed by the answer row, its version and its time: every change r
 version, and the time tells apart rows removed and made again under the same id), whether it is
 shown (other answers decide) and the evidence listed (rows never change; they are added or
 removed). Those make the key, so a block is rendered again exactly when one of them changes:
-record-versioned fragment caching. The blocks of a whole section are kept too, under the keys
-of all its blocks, so a page whose answers did not change is one lookup. Pages sent back with
-errors or a conflict show what was typed, not what is stored, and are never cached.
+record-versioned fragment caching. The page's content is kept too, under the keys of all its
+blocks and what else it shows, so a page whose answers did not change is one lookup. Pages sent
+back with errors or a conflict show what was typed, not what is stored, and are never cached.
 """
 
 from __future__ import annotations
@@ -96,10 +96,15 @@ class QuestionBlocks:
         """`macro` is the template's own block macro: its output is escaped markup already."""
         return self._kept((*self.page_key, *self._shows(question)), lambda: macro(question))
 
-    def render_section(self, section: Section, macro: Callable[[], Markup]) -> Markup:
-        """Every block of `section`, as `macro` lays them out (calling `render` for each)."""
-        shows = tuple(self._shows(question) for question in section.questions())
-        return self._kept((*self.page_key, section.id, shows), macro)
+    def render_page(
+        self, section: Section, shown: FragmentKey, macro: Callable[[], Markup]
+    ) -> Markup:
+        """The page's content around the blocks as well (tabs, progress, the form and every
+        block in it, which `macro` renders by calling `render`), kept under the keys of all the
+        section's blocks (they fix the progress too) and `shown`: what else the content shows
+        that may change (the submission's status, the campaign's title)."""
+        blocks = tuple(self._shows(question) for question in section.questions())
+        return self._kept((*self.page_key, section.id, shown, blocks), macro)
 
     def _kept(self, key: FragmentKey, render: Callable[[], Markup]) -> Markup:
         if self.cache is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, inspect, select
+from sqlalchemy import Select, and_, bindparam, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -111,34 +111,39 @@ class AnswerRecord:
     evidence: list[EvidenceRecord]
 
 
-#: Built once: a statement's construction and cache key cost more than running it again.
-_ANSWER_ROWS = (
-    select(
-        Answer.id,
-        Answer.question_id,
-        Answer.version,
-        Answer.updated_dt,
-        Answer.value,
-        Evidence.id.label("evidence_id"),
-        Evidence.kind,
-        Evidence.url,
-        Evidence.original_name,
-        Evidence.size,
+def _answer_rows(dialect: str) -> Select[Any]:
+    return (
+        select(
+            Answer.id,
+            Answer.question_id,
+            Answer.version,
+            Answer.updated_dt,
+            Answer.value,
+            Evidence.id.label("evidence_id"),
+            Evidence.kind,
+            Evidence.url,
+            Evidence.original_name,
+            Evidence.size,
+        )
+        .outerjoin(
+            Evidence,
+            and_(
+                Evidence.answer_id == Answer.id,
+                db.is_among(Answer.question_id, "evidence_of", dialect),
+                Evidence.is_deleted.is_(False),
+            ),
+        )
+        .where(
+            Answer.submission_id == bindparam("submission_id"),
+            db.is_among(Answer.question_id, "question_ids", dialect),
+        )
+        .order_by(Answer.id, Evidence.id)
     )
-    .outerjoin(
-        Evidence,
-        and_(
-            Evidence.answer_id == Answer.id,
-            Answer.question_id.in_(bindparam("evidence_of", expanding=True)),
-            Evidence.is_deleted.is_(False),
-        ),
-    )
-    .where(
-        Answer.submission_id == bindparam("submission_id"),
-        Answer.question_id.in_(bindparam("question_ids", expanding=True)),
-    )
-    .order_by(Answer.id, Evidence.id)
-)
+
+
+#: Built once per kind of database: a statement's construction and cache key cost more than
+#: running it again.
+_ANSWER_ROWS = {dialect: _answer_rows(dialect) for dialect in ("sqlite", "postgresql")}
 
 
 def read_answers(
@@ -147,7 +152,7 @@ def read_answers(
     """The submission's answers to `question_ids`, for showing, with the evidence still attached
     to those in `evidence_of`: one query, an answer's row repeated per item of evidence."""
     rows = db.session.execute(
-        _ANSWER_ROWS,
+        _ANSWER_ROWS[db.session.get_bind().dialect.name],
         {
             "submission_id": submission.id,
             "question_ids": list(question_ids),

@@ -1,5 +1,6 @@
 """Read-only units of work (`db.reads_only`): on SQLite they begin DEFERRED and cannot write,
-so page views read side by side; everything else still begins IMMEDIATE.
+so page views read side by side; everything else still begins IMMEDIATE. On PostgreSQL they run
+without a transaction of their own, and cannot write either.
 
 The shared test database runs each test inside one transaction, where no request begins one of
 its own; these tests use a database of their own so that requests do.
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app import db
 from app.audit import AuditEvent
@@ -64,13 +65,13 @@ def statements(own_app: Any) -> Iterator[list[str]]:
     event.remove(engine, "before_cursor_execute", record)
 
 
-def sqlite_only(app: Any) -> None:
-    if app.extensions["database_engine"].dialect.name != "sqlite":
-        pytest.skip("transaction modes are SQLite's")
+def on(app: Any, dialect: str) -> None:
+    if app.extensions["database_engine"].dialect.name != dialect:
+        pytest.skip(f"{dialect}'s way of reading")
 
 
 def test_sqlite_read_only_transactions_begin_deferred_and_refuse_writes(own_app: Any) -> None:
-    sqlite_only(own_app)
+    on(own_app, "sqlite")
     engine: Engine = own_app.extensions["database_engine"]
     reader = own_app.extensions["database_engine_read_only"]
     with reader.connect() as reading:
@@ -87,6 +88,21 @@ def test_sqlite_read_only_transactions_begin_deferred_and_refuse_writes(own_app:
     with engine.begin() as writing:
         assert writing.execute(text("PRAGMA query_only")).scalar() == 0
         writing.execute(text("DROP TABLE scratch"))
+
+
+def test_postgresql_read_only_work_runs_without_transactions_and_refuses_writes(
+    own_app: Any,
+) -> None:
+    on(own_app, "postgresql")
+    reader = own_app.extensions["database_engine_read_only"]
+    with reader.connect() as reading:
+        assert reading.connection.dbapi_connection.autocommit
+        assert reading.execute(text("SHOW default_transaction_read_only")).scalar() == "on"
+        with pytest.raises(DBAPIError, match="read-only transaction"):
+            reading.execute(text("DELETE FROM countries"))
+    with own_app.extensions["database_engine"].connect() as writing:
+        assert not writing.connection.dbapi_connection.autocommit
+        assert writing.execute(text("SHOW default_transaction_read_only")).scalar() == "off"
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""Question blocks are kept between page views: whatever changes what a block shows (the answer,
-its evidence, whether it is shown, the language, whether the page can be edited) shows at once."""
+"""Question blocks and section pages are kept between page views: whatever changes what they
+show (an answer, its evidence, whether it is shown, the language, whether the page can be edited,
+the submission's status, the campaign's title) shows at once."""
 
 from __future__ import annotations
 
@@ -98,6 +99,25 @@ def test_each_language_and_a_submitted_page_show_as_they_should(
     db_session.commit()
     read_only = client.get(url(submission), headers={"Accept-Language": "en"})
     assert disabled(read_only.text, "legal.law.exists")
+    assert "read-only (Submitted for review)" in read_only.text
+
+    # Not editable either way, but the page says which.
+    submission.status = SubmissionStatus.VALIDATED
+    db_session.commit()
+    validated = client.get(url(submission), headers={"Accept-Language": "en"}).text
+    assert "read-only (Validated)" in validated
+
+
+def test_a_renamed_campaign_shows_at_once(
+    client: Any, db_session: Any, submission: Any, focal_point: Any
+) -> None:
+    login(client, focal_point)
+    assert "Test campaign" in client.get(url(submission)).text
+    submission.campaign.title = "Cyber readiness 2027"
+    db_session.commit()
+    page = client.get(url(submission)).text
+    assert "Cyber readiness 2027" in page
+    assert "Test campaign" not in page
 
 
 def test_the_cache_keeps_the_most_recently_used_blocks_up_to_its_budget() -> None:
