@@ -27,6 +27,13 @@ def answer_text(question: object, value: object, lang: str) -> str:
 
 
 @bp.app_template_global()
+def survey_script_messages() -> object:
+    from app.survey.display import script_messages
+
+    return script_messages()
+
+
+@bp.app_template_global()
 def status_label(status: object) -> str:
     from app.survey.display import status_text
 
