@@ -38,7 +38,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 QUESTIONNAIRE = "national-cybersecurity"
-DEFAULT_SERVER = "postgresql+psycopg://root@127.0.0.1:5432/test"
 TARGET_SPEEDUP = 1.7
 
 
@@ -164,12 +163,19 @@ def start_forkserver() -> None:
 
 
 def main() -> None:
+    from tests.support.database import benchmark_server, empty_database
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--countries", type=int, default=194, help="Published scorecards.")
     parser.add_argument("--lang", default="en", help="Language of the scorecards.")
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--server", default=DEFAULT_SERVER, help="PostgreSQL server URL.")
+    parser.add_argument(
+        "--server",
+        default=benchmark_server(),
+        help="a PostgreSQL server where a database may be created (default: %(default)s, or "
+        "BENCH_POSTGRESQL_URL)",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
         "--rounds", type=int, default=1, help="Runs of each count, in 1 2 2 1 order; best kept."
@@ -178,7 +184,6 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    from tests.support.database import empty_database
 
     server = args.server if args.database == "postgresql" else None
     with (

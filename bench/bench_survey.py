@@ -59,7 +59,6 @@ THREADS = 4
 PASSWORD = "bench-password-2026"  # noqa: S105 - a throwaway database's throwaway accounts
 PAGE_TARGET = 0.10  # the pillar page reaches at least 10% of the bare page's rate
 P95_TARGET_MS = 50.0
-DEFAULT_SERVER = "postgresql+psycopg://root@127.0.0.1:5432/test"
 
 
 # --- The database: created, migrated and filled; dropped afterwards ---
@@ -633,6 +632,8 @@ async def measure(
 
 
 def main() -> None:
+    from tests.support.database import benchmark_server, empty_database
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--duration", type=float, default=10, help="seconds timed per phase")
@@ -642,8 +643,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3, help="untimed seconds before each")
     parser.add_argument(
         "--server",
-        default=os.environ.get("BENCH_POSTGRESQL_URL", DEFAULT_SERVER),
-        help="a PostgreSQL server where a database may be created (default: %(default)s)",
+        default=benchmark_server(),
+        help="a PostgreSQL server where a database may be created (default: %(default)s, or "
+        "BENCH_POSTGRESQL_URL)",
     )
     parser.add_argument(
         "--profile",
@@ -667,7 +669,6 @@ def main() -> None:
     if not 1 <= args.rounds <= 20:
         parser.error("--rounds takes 1 to 20")
     load = Path("/proc/loadavg").read_text().split()[0]
-    from tests.support.database import empty_database
 
     with tempfile.TemporaryDirectory(prefix="bench-survey-") as tmp:
         folder = Path(tmp)

@@ -13,6 +13,12 @@ from sqlalchemy import create_engine, make_url, text
 from app.cli.database import alembic_config
 
 
+def benchmark_server() -> str:
+    """The PostgreSQL server where the benchmarks create their databases: BENCH_POSTGRESQL_URL,
+    else the local one the development set-up describes."""
+    return os.environ.get("BENCH_POSTGRESQL_URL", "postgresql+psycopg://root@127.0.0.1:5432/test")
+
+
 @contextlib.contextmanager
 def empty_database(server_url: str | None, folder: Path, name: str) -> Iterator[str]:
     """Yield the URL of a new, empty database; drop it afterwards."""
