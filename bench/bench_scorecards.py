@@ -192,15 +192,13 @@ def _pct(ratio: float) -> str:
 
 
 def downloads(requests: int, seed: int) -> None:
-    from alembic import command
-
     from app import create_app, db
-    from app.cli.database import alembic_config
     from app.web import transactional
+    from tests.support.database import upgrade
 
     with tempfile.TemporaryDirectory(prefix="bench-scorecards-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        command.upgrade(alembic_config(url), "head")
+        upgrade(url)
         app = create_app(
             {
                 "DATABASE_URL": url,

@@ -290,11 +290,11 @@ def _has_na_box(question: Question) -> bool:
     return question.not_applicable and question.type not in radio
 
 
-_form_classes: dict[tuple[str, str, str], type[SectionForm]] = {}
-#: Forms of some of a section's questions (what an autosave sends), bounded: there are as many
-#: as combinations of questions saved together.
-_MAX_PARTIAL_FORMS = 5_000
-_partial_form_classes: dict[tuple[str, str, str, frozenset[str]], type[SectionForm]] = {}
+#: Form classes by definition digest, section, language and the questions they hold (none: all
+#: of the section's). Bounded: forms of some questions (what an autosave sends) are as many as
+#: the combinations saved together; after a clear, each is built again when next asked for.
+_MAX_FORM_CLASSES = 5_000
+_form_classes: dict[tuple[str, str, str, frozenset[str] | None], type[SectionForm]] = {}
 
 
 def section_form_class(
@@ -309,19 +309,12 @@ def section_form_class(
     With `only`, a form of just those questions of the section: an autosave reads the fields it
     was sent and need not build the others.
     """
-    if only is not None:
-        partial_key = (digest, section.id, lang, only)
-        partial = _partial_form_classes.get(partial_key)
-        if partial is None:
-            if len(_partial_form_classes) >= _MAX_PARTIAL_FORMS:
-                _partial_form_classes.clear()
-            partial = _partial_form_classes[partial_key] = _build(section, lang, only)
-        return partial
-    key = (digest, section.id, lang)
+    key = (digest, section.id, lang, only)
     form_class = _form_classes.get(key)
     if form_class is None:
-        form_class = _build(section, lang)
-        _form_classes[key] = form_class
+        if len(_form_classes) >= _MAX_FORM_CLASSES:
+            _form_classes.clear()
+        form_class = _form_classes[key] = _build(section, lang, only)
     return form_class
 
 
