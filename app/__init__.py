@@ -41,11 +41,13 @@ def _configure_logging(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from app.auth import sessions
     from app.auth.loader import load_user
     from app.auth.views import unauthorized
     from app.extensions import csrf, limiter, login_manager
     from app.i18n import _l
 
+    sessions.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
@@ -76,8 +78,9 @@ def _init_database(app: Flask) -> None:
 
 
 def _init_request_handlers(app: Flask) -> None:
-    from app import web
+    from app import transactions, web
 
+    transactions.init_app(app)
     web.init_app(app)
 
 

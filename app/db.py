@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -240,6 +242,25 @@ def end_reading() -> None:
     """
     session.commit()
     allow_writes()
+
+
+@contextmanager
+def separate_unit(*, read_only: bool = False) -> Iterator[Session]:
+    """A short unit of work on a session of its own, beside the request's (which may not have
+    begun yet, or has ended): for what lives outside the request's transaction, as the stored
+    browser sessions do."""
+    unit = session.session_factory()
+    if read_only:
+        unit.info[READ_ONLY] = True
+        unit.expire_on_commit = False
+    try:
+        yield unit
+        unit.commit()
+    except BaseException:
+        unit.rollback()
+        raise
+    finally:
+        unit.close()
 
 
 def init_app(app: Flask) -> None:

@@ -32,7 +32,7 @@ from flask import current_app, render_template
 
 from app.db import utcnow
 from app.i18n import LANGUAGES, force_locale
-from app.web import after_commit
+from app.transactions import after_commit
 
 logger = logging.getLogger(__name__)
 

@@ -2,6 +2,7 @@
 
 from app.audit import AuditEvent
 from app.auth.models import User
+from app.auth.sessions import UserSession
 from app.campaigns.models import Campaign
 from app.countries.models import Country
 from app.db import Model
@@ -20,4 +21,5 @@ __all__ = [
     "ReviewComment",
     "Submission",
     "User",
+    "UserSession",
 ]

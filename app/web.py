@@ -1,13 +1,10 @@
-"""Request plumbing shared by every feature: one transaction per request, side effects after
-commit, security headers."""
+"""Request plumbing shared by every feature: security headers, error pages, attachments and the
+replay of forms sent after their page or session expired. Transactions: `app.transactions`."""
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
 
 from flask import (
     Flask,
@@ -15,7 +12,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -25,16 +21,13 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
+from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app import db
 from app.extensions import login_manager
 from app.i18n import _
 
 logger = logging.getLogger(__name__)
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -50,60 +43,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def after_commit(callback: Callable[[], Any]) -> None:
-    """Run `callback` once the current transaction has committed (e-mail, background tasks).
-
-    Queued work is dropped on rollback, so nobody is mailed about a change that never happened.
-    """
-    g.setdefault("after_commit", []).append(callback)
-
-
-def _run_after_commit() -> None:
-    for callback in g.pop("after_commit", []):
-        try:
-            callback()
-        except Exception:
-            logger.exception("after-commit callback %r failed", callback)
-
-
-def commit() -> None:
-    """Commit the unit of work and release its side effects. Only this module commits."""
-    db.session.commit()
-    _run_after_commit()
-
-
-def rollback() -> None:
-    db.session.rollback()
-    g.pop("after_commit", None)
-
-
-def transactional(func: Callable[P, R]) -> Callable[P, R]:
-    """One commit per request (or CLI command): commit on success, roll back on any error."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            result = func(*args, **kwargs)
-        except BaseException:
-            rollback()
-            raise
-        if _is_error(result):
-            rollback()
-        else:
-            commit()
-        return result
-
-    return wrapper
-
-
-def _is_error(result: object) -> bool:
-    if isinstance(result, Response):
-        return result.status_code >= 400
-    if isinstance(result, tuple) and len(result) > 1 and isinstance(result[1], int):
-        return result[1] >= 400
-    return False
-
-
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -117,6 +56,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.add_url_rule("/csrf-token", "csrf_token", csrf_token_json)
+    app.add_template_global(page_owner)
 
 
 def send_attachment(path: Path, download_name: str, mimetype: str) -> Response:
@@ -136,8 +76,44 @@ def send_attachment(path: Path, download_name: str, mimetype: str) -> Response:
     return response
 
 
-def replay_fields() -> list[tuple[str, str]]:
-    """The fields of the current POST, to send again after a fresh token or a new sign-in."""
+#: The field that says whose page sent a form: only then may its content be kept and offered
+#: again after its page or session expired (see `kept_fields`).
+PAGE_OWNER_FIELD = "page_owner"
+_PAGE_OWNER_SALT = "cybermaturity-page-owner"
+
+
+def _owner_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt=_PAGE_OWNER_SALT)
+
+
+def page_owner() -> str:
+    """A signed mark of the signed-in user, for pages whose forms hold typed work."""
+    if not current_user.is_authenticated:
+        return ""
+    return _owner_signer().dumps(current_user.id)
+
+
+def owner_of(mark: str) -> int | None:
+    """The user a page owner mark was made for, if it is genuine and recent enough (a session's
+    longest life, and a day to come back after it ended)."""
+    max_age = (current_app.config["SESSION_MAX_HOURS"] + 24) * 3600
+    try:
+        owner = _owner_signer().loads(mark, max_age=max_age)
+    except BadData:
+        return None
+    return owner if isinstance(owner, int) else None
+
+
+def kept_fields(owner_id: int | None) -> list[tuple[str, str]]:
+    """The fields of the current POST that may be sent again after a fresh token or a new
+    sign-in: only when a page of this site made for `owner_id` (for any user, when None: the
+    sign-in that follows checks who) sent them. Anything else, a cross-site request above all,
+    keeps nothing, so no one can get their fields saved under someone else's name."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return []
+    owner = owner_of(request.form.get(PAGE_OWNER_FIELD, ""))
+    if owner is None or (owner_id is not None and owner != owner_id):
+        return []
     return [
         (k, v)
         for k, v in request.form.items(multi=True)
@@ -145,13 +121,13 @@ def replay_fields() -> list[tuple[str, str]]:
     ]
 
 
-def replay_page(message: str, status: int) -> tuple[str, int]:
+def replay_page(message: str, fields: list[tuple[str, str]], status: int) -> tuple[str, int]:
     """The posted form, kept whole, with a button to send it again (with a valid token)."""
     return (
         render_template(
             "replay.html",
             message=message,
-            fields=replay_fields(),
+            fields=fields,
             action=request.full_path.rstrip("?"),
             had_files=any(f.filename for f in request.files.values()),
         ),
@@ -168,11 +144,16 @@ def _csrf_error(error: CSRFError) -> ResponseReturnValue:
         return redirect(request.full_path.rstrip("?"))
     if not current_user.is_authenticated:  # the session ended: sign in, then send it again
         return login_manager.unauthorized()
+    fields = kept_fields(current_user.id)
+    if not fields:
+        message = _("This page had expired, so nothing was saved. Reload it and try again.")
+        return render_template("error.html", title=_("Nothing was saved"), message=message), 400
     return replay_page(
         _(
             "This page had expired, so nothing was saved yet. Nothing you typed is lost: "
             "send it again with the button below."
         ),
+        fields,
         400,
     )
 

@@ -120,7 +120,7 @@ def run_once(app: Any, campaign_id: int, lang: str, processes: int) -> Run:
     from app.jobs.bulk import request_bulk_scorecards
     from app.jobs.models import JobStatus
     from app.jobs.runners import LocalRunner
-    from app.web import transactional
+    from app.transactions import transactional
 
     shutil.rmtree(Path(app.instance_path) / "cache" / "scorecards", ignore_errors=True)
     with app.app_context():
@@ -192,7 +192,7 @@ def main() -> None:
     ):
         app = make_app(url, Path(tmp) / "instance")
         from app import db
-        from app.web import transactional
+        from app.transactions import transactional
 
         with app.app_context():
             seeded = transactional(publish_campaign)(args.countries, args.seed)

@@ -193,7 +193,7 @@ def _pct(ratio: float) -> str:
 
 def downloads(requests: int, seed: int) -> None:
     from app import create_app, db
-    from app.web import transactional
+    from app.transactions import transactional
     from tests.support.database import upgrade
 
     with tempfile.TemporaryDirectory(prefix="bench-scorecards-") as tmp:

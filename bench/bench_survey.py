@@ -82,7 +82,7 @@ def prepare(url: str, config: dict[str, Any]) -> list[Plan]:
 
     upgrade(url)
     from app import create_app, db
-    from app.web import transactional
+    from app.transactions import transactional
 
     app = create_app(config)
     with app.app_context():

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app import audit, db
 from app.audit import AuditKind
+from app.auth import sessions
 from app.auth.emails import send_invitation_email, send_password_reset_email
 from app.auth.models import Role, User
 from app.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
@@ -92,10 +93,12 @@ def _ensure_acceptable_password(password: str, email: str) -> None:
 
 
 def _set_password(user: User, password: str) -> None:
-    """A new argon2 hash. The credentials fingerprint changes with it, which signs out every
-    session made before and voids every reset or invitation link sent before."""
+    """A new argon2 hash; every session of the user ends. The credentials fingerprint changes
+    with it too, which voids every reset or invitation link sent before."""
     _ensure_acceptable_password(password, user.email)
     user.password_hash = hash_password(password)
+    if user.id is not None:  # an account being made has no session yet
+        sessions.end_sessions_of(user.id)
 
 
 def request_password_reset(email: str) -> None:
@@ -126,6 +129,22 @@ def reset_password(user: User, password: str) -> User:
         "auth", "Password changed", kind=AuditKind.SECURITY, user_id=user.id, meta={"via": "reset"}
     )
     logger.info("Password of user %s changed through a reset link", user.id)
+    return user
+
+
+def deactivate_user(user: User, by: User | None) -> User:
+    """The account can no longer sign in, and every session it has ends now."""
+    user.is_active = False
+    sessions.end_sessions_of(user.id)
+    db.session.flush()
+    audit.record(
+        "auth",
+        "Account deactivated",
+        kind=AuditKind.SECURITY,
+        user_id=by.id if by is not None else None,
+        meta={"account": user.id},
+    )
+    logger.info("User %s deactivated", user.id)
     return user
 
 

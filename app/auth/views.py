@@ -6,6 +6,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
+    current_app,
     flash,
     g,
     jsonify,
@@ -20,16 +21,19 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_timedelta
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import validate_csrf
 from limits import parse
+from wtforms import ValidationError
 
-from app.auth import operations
+from app.auth import operations, sessions
 from app.auth.forms import AcceptInvitationForm, ForgotPasswordForm, SetPasswordForm, SignInForm
 from app.auth.models import User
 from app.auth.tokens import LIFETIMES, TokenPurpose, read_token
-from app.extensions import limiter
+from app.extensions import csrf, limiter
 from app.forms import AppForm
 from app.i18n import _
-from app.web import commit, replay_fields, transactional
+from app.transactions import even_if_failed
+from app.web import PAGE_OWNER_FIELD, kept_fields, owner_of
 
 #: Rate limits on POST (GET is free). Per client address, and per typed e-mail address so that
 #: many addresses cannot be used to try one account's password.
@@ -58,7 +62,6 @@ def _safe_next(target: str | None) -> str:
 
 @limiter.limit(SIGN_IN_PER_ADDRESS, methods=["POST"])
 @limiter.limit(SIGN_IN_PER_EMAIL, methods=["POST"], key_func=_typed_email)
-@transactional
 def sign_in() -> ResponseReturnValue:
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(request.args.get("next")))
@@ -68,7 +71,7 @@ def sign_in() -> ResponseReturnValue:
         if user is not None:
             _start_session(user)
             if form.replay.data:
-                return _replay_after_sign_in(form)
+                return _replay_after_sign_in(form, user)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("The e-mail address or the password is not right."), "error")
     return render_template("auth/sign_in.html", form=form)
@@ -76,19 +79,23 @@ def sign_in() -> ResponseReturnValue:
 
 def _start_session(user: User) -> None:
     language = session.get("language")
-    session.clear()  # a fresh session at sign-in: nothing carried over from before
+    sessions.renew()  # a fresh session at sign-in, under a new id: nothing carried over
     g.pop("csrf_token", None)  # its secret left with the old session: pages need a new one
     if language:
         session["language"] = language
     login_user(user)
 
 
-def _replay_after_sign_in(form: SignInForm) -> ResponseReturnValue:
-    """Back from an expired session: offer to send the kept form again, now signed in."""
+def _replay_after_sign_in(form: SignInForm, user: User) -> ResponseReturnValue:
+    """Back from an expired session: offer to send the kept form again, now signed in, when it
+    came from a page of this very user (never what someone else's page or site sent)."""
     try:
         fields = [(str(k), str(v)) for k, v in json.loads(form.replay.data or "[]")]
     except (ValueError, TypeError):
         fields = []
+    marks = [value for name, value in fields if name == PAGE_OWNER_FIELD]
+    if len(marks) != 1 or owner_of(marks[0]) != user.id:
+        return redirect(_safe_next(request.args.get("next")))
     return render_template(
         "replay.html",
         message=_(
@@ -107,25 +114,51 @@ def unauthorized() -> ResponseReturnValue:
     if request.method != "POST":
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
     form = SignInForm(formdata=None)
-    form.replay.data = json.dumps(replay_fields())
-    form.replay_to.data = request.full_path.rstrip("?")
-    flash(
-        _("Your session has ended. Sign in again: what you sent is kept and can be sent again."),
-        "error",
-    )
-    return render_template("auth/sign_in.html", form=form), 401
+    fields = kept_fields(None)
+    if fields:
+        form.replay.data = json.dumps(fields)
+        form.replay_to.data = request.full_path.rstrip("?")
+        message = _(
+            "Your session has ended. Sign in again: what you sent is kept and can be sent again."
+        )
+    else:
+        message = _("Your session has ended. Sign in again.")
+    flash(message, "error")
+    return render_template(
+        "auth/sign_in.html", form=form, next_url=request.full_path.rstrip("?")
+    ), 401
 
 
+@csrf.exempt  # checked below, accepting a token of any age
 def sign_out() -> ResponseReturnValue:
+    """Ends the session for good. A page left open for longer than its token lives can still
+    sign out: the token must belong to this session, however old it is."""
+    if current_user.is_authenticated and not _token_of_this_session():
+        # Not sent by a page of this session (a cross-site request): nothing happens.
+        flash(_("You are still signed in: use the Sign out button of this site."), "error")
+        return redirect(url_for("home.index"))
     logout_user()
-    session.clear()
+    sessions.end()
     flash(_("You have signed out."), "info")
     return redirect(url_for("home.index"))
 
 
+#: Long enough for any page: the token must still belong to this session, which ends by itself.
+_ANY_AGE = 10 * 365 * 24 * 3600
+
+
+def _token_of_this_session() -> bool:
+    if not current_app.config["WTF_CSRF_ENABLED"]:
+        return True
+    try:
+        validate_csrf(request.form.get("csrf_token", ""), time_limit=_ANY_AGE)
+    except ValidationError:
+        return False
+    return True
+
+
 @limiter.limit(RESET_REQUEST_PER_ADDRESS, methods=["POST"])
 @limiter.limit(RESET_REQUEST_PER_EMAIL, methods=["POST"], key_func=_typed_email)
-@transactional
 def forgot_password() -> ResponseReturnValue:
     """The same answer whether or not the address has an account, so none can be discovered."""
     form = ForgotPasswordForm()
@@ -145,7 +178,6 @@ def forgot_password() -> ResponseReturnValue:
 
 
 @limiter.limit(LINK_FORM_PER_ADDRESS, methods=["POST"])
-@transactional
 def reset_password(token: str) -> ResponseReturnValue:
     user = read_token(token, TokenPurpose.PASSWORD_RESET)
     if user is None:
@@ -160,7 +192,6 @@ def reset_password(token: str) -> ResponseReturnValue:
 
 
 @limiter.limit(LINK_FORM_PER_ADDRESS, methods=["POST"])
-@transactional
 def accept_invitation(token: str) -> ResponseReturnValue:
     user = read_token(token, TokenPurpose.INVITATION)
     if user is None:
@@ -197,10 +228,10 @@ def rate_limited(error: RateLimitExceeded) -> ResponseReturnValue:
     """429 in the user's language, with the typed e-mail address (never the password) kept."""
     wait = _seconds_to_wait()
     if _first_breach_in_window():
-        operations.record_rate_limit(
-            request.endpoint or "", str(error.limit.limit), request.form.get("email", "")
-        )
-        commit()  # the request itself fails; the trail keeps the entry
+        # The request itself fails (429) and rolls back; the trail keeps the entry.
+        endpoint, limit = request.endpoint or "", str(error.limit.limit)
+        email = request.form.get("email", "")
+        even_if_failed(lambda: operations.record_rate_limit(endpoint, limit, email))
     form_class = _RATE_LIMITED_FORMS.get(request.endpoint or "")
     form = None
     if form_class is not None:

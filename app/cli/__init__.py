@@ -28,7 +28,7 @@ def demo_data(yes: bool) -> None:
     from flask import current_app
 
     from app.demo.operations import load_demo_data
-    from app.web import transactional
+    from app.transactions import transactional
 
     url = current_app.config["DATABASE_URL"]
     if not url.startswith("sqlite") and not yes:
@@ -50,7 +50,7 @@ def countries_group() -> None:
 def countries_sync() -> None:
     """Insert or update the ITU member states and their regions."""
     from app.countries.operations import sync_countries
-    from app.web import transactional
+    from app.transactions import transactional
 
     created, updated = transactional(sync_countries)()
     click.echo(f"Countries: {created} created, {updated} updated.")

@@ -47,7 +47,7 @@ def render(
     campaign_id: int, lang: str, include_all: bool, output: Path | None, processes: int | None
 ) -> None:
     """Render a campaign's published scorecards in LANG and pack them into a ZIP file."""
-    from app.web import transactional
+    from app.transactions import transactional
 
     job = transactional(_request)(campaign_id, lang, include_all)
     processes = processes or os.cpu_count() or 1
@@ -111,7 +111,7 @@ def _run_here(job_id: int, processes: int, bar: Any) -> None:
 
 def _follow(job_id: int, bar: Any) -> None:
     from app.jobs import operations
-    from app.web import transactional
+    from app.transactions import transactional
 
     def state() -> tuple[bool, int]:
         operations.fail_stale_jobs()

@@ -30,7 +30,7 @@ def invite(email: str, role: str, iso3: str | None, language: str | None, yes: b
     from app.auth.tokens import LIFETIMES, TokenPurpose
     from app.countries.operations import get_country
     from app.mail import get_mailer
-    from app.web import transactional
+    from app.transactions import transactional
 
     country = None
     if iso3:
@@ -61,7 +61,7 @@ def invite(email: str, role: str, iso3: str | None, language: str | None, yes: b
 def create_admin(email: str) -> None:
     """Create an administrator with a password typed twice (the first account of a site)."""
     from app.auth.operations import AccountError, create_admin, get_user_by_email, normalize_email
-    from app.web import transactional
+    from app.transactions import transactional
 
     if get_user_by_email(email) is not None:
         raise click.ClickException(f"{normalize_email(email)} already has an account")

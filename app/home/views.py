@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from app.home import operations
 from app.i18n import LANGUAGES, SESSION_LANGUAGE_KEY
-from app.web import transactional
 
 
 def index() -> ResponseReturnValue:
@@ -18,7 +17,6 @@ def index() -> ResponseReturnValue:
     return render_template("home/index.html")
 
 
-@transactional
 def set_language() -> ResponseReturnValue:
     """The header's language menu: the choice holds for this session and, for a signed-in user,
     becomes the profile's language. Back to the page it was made on."""

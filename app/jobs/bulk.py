@@ -18,16 +18,15 @@ from sqlalchemy import select
 
 from app import audit, db
 from app.audit import AuditKind
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.countries.models import Country
 from app.jobs import operations
 from app.jobs.models import Job, JobKind, JobStatus
 from app.jobs.runners import Plan, Step, enqueue_after_commit
 from app.jobs.worker import task_context
-from app.permissions import Permission, has_permission
 from app.survey.models import Submission
-from app.web import transactional
+from app.transactions import reading, transactional
 
 logger = logging.getLogger(__name__)
 
@@ -39,19 +38,6 @@ _ZIP_HEARTBEAT_EVERY = 25
 
 class NothingToRenderError(Exception):
     """The campaign has no scorecard to put in the ZIP (none published, or none answered)."""
-
-
-def may_include_unpublished(user: User) -> bool:
-    """A ZIP with unpublished scorecards holds every country's: only for those who may read every
-    country's scorecard (reviewers and administrators; a focal point reads their own only)."""
-    return has_permission(user, Permission.SCORECARD_READ) and user.role is not Role.FOCAL_POINT
-
-
-def may_view(job: Job, user: User) -> bool:
-    """Published scorecards are for every signed-in user; the rest as `may_include_unpublished`."""
-    if job.parameters.get("include_unpublished"):
-        return may_include_unpublished(user)
-    return has_permission(user, Permission.PUBLISHED_READ)
 
 
 def dedupe_key(campaign_id: int, lang: str, include_unpublished: bool) -> str:
@@ -133,17 +119,14 @@ def _in_transaction(func: Callable[..., R], *args: Any) -> R:
 
 
 def _reading(func: Callable[..., R], *args: Any) -> R:
-    """`func` in a read-only transaction of its own. A render reads for a moment, then lays out
-    the PDF for seconds inside that transaction: read-only, it holds no write lock meanwhile
-    (on SQLite), so the workers render side by side instead of one at a time."""
-    db.reads_only()
-    try:
-        return transactional(func)(*args)
-    finally:
-        db.allow_writes()
+    """`func` in a read-only transaction of its own."""
+    with reading():
+        return func(*args)
 
 
 def _scorecard(submission_id: int, lang: str) -> Path:
+    """Reads in a short unit, then renders with no transaction held, so the workers render
+    side by side (on SQLite, no write lock; on PostgreSQL, no connection held)."""
     from app.scorecards.operations import scorecard_pdf_path
 
     return scorecard_pdf_path(submission_id, lang)
@@ -157,7 +140,7 @@ def render_chunk(job_id: int, lang: str, submission_ids: list[int]) -> int:
             return 0
         for count, submission_id in enumerate(submission_ids, start=1):
             try:
-                _reading(_scorecard, submission_id, lang)
+                _scorecard(submission_id, lang)
             except Exception as exc:
                 message = f"Submission {submission_id}: {type(exc).__name__}: {exc}"
                 _in_transaction(operations.fail_job, job_id, message)
@@ -189,7 +172,7 @@ def _assemble(job_id: int) -> str | None:
     for index, (submission_id, name) in enumerate(names.items()):
         if index % _ZIP_HEARTBEAT_EVERY == 0 and not _in_transaction(operations.heartbeat, job_id):
             return None
-        entries.append((name, _reading(_scorecard, submission_id, lang)))
+        entries.append((name, _scorecard(submission_id, lang)))
     operations.write_atomically(target, lambda path: write_zip(path, entries))
     if not _in_transaction(operations.finish_job, job_id, target):
         target.unlink(missing_ok=True)

@@ -1,7 +1,7 @@
 """A job's life: created once per result (idempotent), then started, advanced, finished or failed.
 
 The request that creates a job only flushes, like every operation. Workers call the other
-functions each in a transaction of their own (`app.web.transactional`), as single UPDATE
+functions each in a transaction of their own (`app.transactions.transactional`), as single UPDATE
 statements guarded by the current status, so several processes can advance one job at once and
 a job failed meanwhile (stale, or a failed chunk) is never brought back to life.
 """

@@ -10,8 +10,8 @@ from app import db
 from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.i18n import ngettext
-from app.jobs import bulk
 from app.jobs.models import Job, JobKind
+from app.permissions import may_view_job
 from app.survey.models import Submission, SubmissionStatus
 
 #: Jobs listed under the form; older ones are still reachable by their address.
@@ -56,7 +56,7 @@ def recent_jobs(user: User) -> list[JobRow]:
         .order_by(Job.created_dt.desc(), Job.id.desc())
         .limit(RECENT * 3)
     ).all()
-    visible = [job for job in jobs if bulk.may_view(job, user)][:RECENT]
+    visible = [job for job in jobs if may_view_job(user, job)][:RECENT]
     ids = {int(job.parameters["campaign_id"]) for job in visible}
     rows = db.session.execute(select(Campaign.id, Campaign.title).where(Campaign.id.in_(ids)))
     titles: dict[int, str] = {row.id: row.title for row in rows}

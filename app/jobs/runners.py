@@ -23,7 +23,7 @@ from flask import Flask, current_app
 from app.jobs import operations
 from app.jobs.models import JobKind
 from app.jobs.worker import init_worker, worker_settings
-from app.web import after_commit, transactional
+from app.transactions import after_commit, transactional
 
 logger = logging.getLogger(__name__)
 

@@ -15,15 +15,22 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from app import db
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.extensions import limiter
 from app.i18n import _, current_language
 from app.jobs import bulk, operations, queries
 from app.jobs.forms import BulkScorecardsForm
 from app.jobs.models import ACTIVE_STATUSES, Job, JobStatus
-from app.permissions import Permission, authorize
-from app.web import send_attachment, transactional
+from app.permissions import (
+    Permission,
+    authorize,
+    may_read_every_scorecard,
+    may_see_job_errors,
+    may_view_job,
+)
+from app.transactions import Mode, transaction
+from app.web import send_attachment
 
 #: Asking for a ZIP may start the rendering of every country's scorecard: a few times a minute
 #: is plenty for a person (asking again for one under way costs nothing but still counts).
@@ -39,7 +46,7 @@ def _limit_key() -> str:
 def _form(user: User, **kwargs: Any) -> BulkScorecardsForm:
     return BulkScorecardsForm(
         campaigns=queries.campaign_choices(),
-        allow_unpublished=bulk.may_include_unpublished(user),
+        allow_unpublished=may_read_every_scorecard(user),
         **kwargs,
     )
 
@@ -49,7 +56,7 @@ def _form_page(user: User, form: BulkScorecardsForm, status: int = 200) -> tuple
     return body, status
 
 
-@transactional
+@transaction(Mode.WRITE)  # fails jobs whose worker died, so none looks alive
 def new_bulk() -> ResponseReturnValue:
     user = authorize(Permission.PUBLISHED_READ)
     operations.fail_stale_jobs()
@@ -57,7 +64,6 @@ def new_bulk() -> ResponseReturnValue:
 
 
 @limiter.limit(CREATE_LIMIT, key_func=_limit_key)
-@transactional
 def create_bulk() -> ResponseReturnValue:
     user = authorize(Permission.PUBLISHED_READ)
     form = _form(user)
@@ -89,12 +95,12 @@ def _load(job_id: int, *, fail_stale: bool = True) -> tuple[Job, User]:
     job = operations.get_job(job_id)
     if job is None:
         abort(404)
-    if not bulk.may_view(job, user):
+    if not may_view_job(user, job):
         abort(403)
     return job, user
 
 
-@transactional
+@transaction(Mode.WRITE)  # as new_bulk
 def job(job_id: int) -> ResponseReturnValue:
     job, user = _load(job_id)
     return render_template(
@@ -103,16 +109,14 @@ def job(job_id: int) -> ResponseReturnValue:
         campaign=db.session.get(Campaign, job.parameters.get("campaign_id")),
         message=status_message(job),
         has_file=operations.result_file(job) is not None,
-        show_error=user.role is Role.ADMIN,
+        show_error=may_see_job_errors(user),
     )
 
 
-@transactional
 def job_status(job_id: int) -> ResponseReturnValue:
     """What the progress bar polls every second: small, never cached, and read-only, so polls
     never queue for the database's write lock. A job gone stale shows as failed here; the page
     the script then reloads records it."""
-    db.reads_only()
     job, _user = _load(job_id, fail_stale=False)
     status = JobStatus.FAILED if operations.is_stale(job) else job.status
     has_file = status is JobStatus.DONE and operations.result_file(job) is not None
@@ -130,7 +134,6 @@ def job_status(job_id: int) -> ResponseReturnValue:
     return response
 
 
-@transactional
 def download(job_id: int) -> ResponseReturnValue:
     job, _user = _load(job_id)
     path = operations.result_file(job) if job.status is JobStatus.DONE else None

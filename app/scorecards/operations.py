@@ -11,6 +11,7 @@ import hashlib
 import logging
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -25,6 +26,7 @@ from app.scorecards.context import EarlierResult, Place, ScorecardData, build_sc
 from app.scorecards.rendering import PreviewLinks
 from app.survey.models import Answer, Submission, SubmissionStatus
 from app.survey.operations import answer_values, evidence_counts, load_answers
+from app.transactions import reading
 from questionnaires.answers import AnswerValue
 from scoring import Benchmark, Profile, benchmark, score
 
@@ -85,31 +87,56 @@ def all_submission_ids(campaign_id: int) -> list[int]:
 def scorecard_pdf_path(submission_id: int, lang: str) -> Path:
     """The cached PDF of the submission in `lang`, rendered and stored first if needed.
 
-    Needs an app context. Safe to call from several processes at once. LookupError if there is
-    no such submission.
+    Needs an app context outside any unit of work: it reads in a short unit of its own and
+    renders after it. Safe to call from several processes at once. LookupError if there is no
+    such submission.
     """
-    submission = get_submission(submission_id)
-    if submission is None:
-        raise LookupError(f"no submission {submission_id}")
-    return pdf_file(submission, lang)[0]
+    with reading():
+        submission = get_submission(submission_id)
+        if submission is None:
+            raise LookupError(f"no submission {submission_id}")
+        pdf = prepare_pdf(submission, lang)
+    return pdf.file()
 
 
-def pdf_file(submission: Submission, lang: str) -> tuple[Path, bool]:
-    """The cached PDF's path, and whether it had to be rendered now."""
+@dataclass(frozen=True)
+class PreparedPdf:
+    """A scorecard PDF as the database gave it: the cached file, or the data to render it from.
+
+    Made while reading; `file()` renders (for seconds) with no transaction or connection held.
+    """
+
+    key: cache.CacheKey
+    cached: Path | None
+    data: ScorecardData | None
+
+    @property
+    def needs_rendering(self) -> bool:
+        return self.cached is None
+
+    def file(self) -> Path:
+        if self.cached is not None:
+            return self.cached
+        assert self.data is not None  # noqa: S101 - made by prepare_pdf with one of the two
+        started = time.perf_counter()
+        pdf = rendering.render_scorecard_pdf(build_scorecard(self.data, self.key.lang))
+        path = cache.store(self.key, pdf)
+        logger.info(
+            "Scorecard of submission %s (%s) rendered in %.2f s",
+            self.key.submission_id,
+            self.key.lang,
+            time.perf_counter() - started,
+        )
+        return path
+
+
+def prepare_pdf(submission: Submission, lang: str) -> PreparedPdf:
+    """The cached PDF of the submission in `lang` if there is one, else what renders it."""
     key = cache_key(submission, lang)
     found = cache.lookup(key)
     if found is not None:
-        return found, False
-    started = time.perf_counter()
-    pdf = rendering.render_scorecard_pdf(build_scorecard(scorecard_data(submission), lang))
-    path = cache.store(key, pdf)
-    logger.info(
-        "Scorecard of submission %s (%s) rendered in %.2f s",
-        submission.id,
-        lang,
-        time.perf_counter() - started,
-    )
-    return path, True
+        return PreparedPdf(key, found, None)
+    return PreparedPdf(key, None, scorecard_data(submission))
 
 
 def cache_key(submission: Submission, lang: str) -> cache.CacheKey:

@@ -14,10 +14,11 @@ from flask_login import current_user
 from app.extensions import limiter
 from app.i18n import LANGUAGES, current_language, language_name
 from app.pdf import ASSET_FOLDER
-from app.permissions import Permission, authorize, has_permission, in_country_scope
+from app.permissions import authorize_submission, may_read_scorecard, may_read_submission
 from app.scorecards import operations
 from app.scorecards.rendering import PreviewLinks
-from app.survey.models import Submission, SubmissionStatus
+from app.survey.models import Submission
+from app.transactions import Mode, reading, transaction
 from app.web import send_attachment
 
 #: Renders (not cached downloads) per client address: a PDF costs a second or two of a core.
@@ -30,10 +31,7 @@ def _load(submission_id: int) -> Submission:
     submission = operations.get_submission(submission_id)
     if submission is None:
         abort(404)
-    if submission.status is SubmissionStatus.PUBLISHED:
-        authorize(Permission.PUBLISHED_READ)
-    else:
-        authorize(Permission.SCORECARD_READ, submission.country_id)
+    authorize_submission(may_read_scorecard, submission)
     return submission
 
 
@@ -45,19 +43,12 @@ def preview(submission_id: int) -> ResponseReturnValue:
     return operations.preview_html(submission, lang, _links(submission, lang))
 
 
-def _may_open_submission(submission: Submission) -> bool:
-    user = current_user
-    return has_permission(user, Permission.SUBMISSION_READ) and in_country_scope(
-        user, submission.country_id
-    )
-
-
 def _links(submission: Submission, lang: str) -> PreviewLinks:
     back = url_for("survey.overview", submission_id=submission.id)
     return PreviewLinks(
         stylesheets=(url_for("scorecards.asset", name="scorecard.css"),),
         pdf=url_for("scorecards.download_pdf", submission_id=submission.id, lang=lang),
-        back=back if _may_open_submission(submission) else None,
+        back=back if may_read_submission(current_user, submission) else None,
         languages=tuple(
             (
                 code,
@@ -74,12 +65,15 @@ def _rendered_now(_response: object) -> bool:
 
 
 @limiter.limit(RENDERS_PER_ADDRESS, deduct_when=_rendered_now)
+@transaction(Mode.NONE)  # a render takes seconds: no transaction or connection is held meanwhile
 def download_pdf(submission_id: int, lang: str) -> ResponseReturnValue:
     """The cached PDF; rendered first when the submission changed since the last download."""
-    submission = _load(submission_id)
-    path, g.scorecard_rendered = operations.pdf_file(submission, lang)
-    name = f"scorecard-{submission.campaign_id}-{submission.country.iso3}-{lang}.pdf"
-    return send_attachment(path, name, "application/pdf")
+    with reading():
+        submission = _load(submission_id)
+        pdf = operations.prepare_pdf(submission, lang)
+        name = f"scorecard-{submission.campaign_id}-{submission.country.iso3}-{lang}.pdf"
+    g.scorecard_rendered = pdf.needs_rendering
+    return send_attachment(pdf.file(), name, "application/pdf")
 
 
 def asset(name: str) -> ResponseReturnValue:

@@ -282,5 +282,6 @@
   });
 
   applyConditions();
-  if (pending.size) schedule(1000); // answers left unsaved when the page was last closed
+  // Answers left unsaved when the page was last closed; a read-only page saves nothing.
+  if (pending.size && form.dataset.autosaveUrl) schedule(1000);
 })();

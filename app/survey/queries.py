@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import db
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.campaigns.operations import is_open
+from app.permissions import may_edit_submission, submissions_in_scope
 from app.survey import operations
 from app.survey.models import Answer, Evidence, Submission
 from app.survey.progress import Problem, progress_of, section_progress, visible_ids
@@ -24,11 +25,10 @@ def submission_rows(user: User) -> list[dict[str, Any]]:
     query = (
         select(Submission)
         .join(Submission.campaign)
+        .where(submissions_in_scope(user))
         .options(joinedload(Submission.campaign), joinedload(Submission.country))
         .order_by(Campaign.opens_on.desc(), Submission.country_id)
     )
-    if user.role is Role.FOCAL_POINT:
-        query = query.where(Submission.country_id == user.country_id)
     submissions = db.session.scalars(query).all()
     values = _values_by_submission(submissions)
     return [
@@ -58,7 +58,7 @@ def _values_by_submission(submissions: Any) -> dict[int, dict[str, AnswerValue]]
 
 
 def overview_context(
-    submission: Submission, problems: list[Problem] | None = None
+    submission: Submission, user: User, problems: list[Problem] | None = None
 ) -> dict[str, Any]:
     definition = operations.definition_of(submission)
     answers = operations.load_answers(submission, evidence=False)
@@ -67,7 +67,7 @@ def overview_context(
         "submission": submission,
         "definition": definition,
         "progress": section_progress(definition, values),
-        "editable": operations.is_editable(submission),
+        "editable": may_edit_submission(user, submission),
         "problems": problems or [],
         "sections": {s.id: s for s in definition.sections},
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, BinaryIO, cast
 
@@ -23,10 +23,17 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 from werkzeug.local import LocalProxy
 
-from app import db
 from app.auth.models import User
 from app.i18n import _, _l, current_language
-from app.permissions import Permission, authorize
+from app.permissions import (
+    Permission,
+    authorize,
+    authorize_submission,
+    may_answer,
+    may_edit_submission,
+    may_read_submission,
+    may_submit,
+)
 from app.survey import operations, queries
 from app.survey.forms import SectionForm, form_data_for, section_form_class
 from app.survey.fragments import QuestionBlocks, question_cache
@@ -39,16 +46,17 @@ from app.survey.operations import (
 )
 from app.survey.progress import progress_of, section_scope, visible_ids
 from app.survey.storage import UploadRejectedError
-from app.web import commit, send_attachment, transactional
+from app.transactions import Mode, begin_writing, transaction
+from app.web import send_attachment
 from questionnaires.answers import AnswerValue, is_http_url
 from questionnaires.schema import Definition, Question, Section
 
 
-def _load(submission_id: int, permission: Permission) -> tuple[Submission, User]:
+def _load(submission_id: int, check: Callable[[User, Submission], bool]) -> tuple[Submission, User]:
     submission = operations.get_submission(submission_id)
     if submission is None:
         abort(404)
-    return submission, authorize(permission, submission.country_id)
+    return submission, authorize_submission(check, submission)
 
 
 def _section(definition: Definition, section_id: str) -> Section:
@@ -69,7 +77,6 @@ def _form_class(
 
 
 def index() -> ResponseReturnValue:
-    db.reads_only()
     user = authorize(Permission.SUBMISSION_READ)
     rows = queries.submission_rows(user)
     definitions = {r["submission"].campaign_id: r["definition"] for r in rows}
@@ -77,9 +84,8 @@ def index() -> ResponseReturnValue:
 
 
 def overview(submission_id: int) -> ResponseReturnValue:
-    db.reads_only()
-    submission, _user = _load(submission_id, Permission.SUBMISSION_READ)
-    return render_template("survey/overview.html", **queries.overview_context(submission))
+    submission, user = _load(submission_id, may_read_submission)
+    return render_template("survey/overview.html", **queries.overview_context(submission, user))
 
 
 @dataclass
@@ -87,13 +93,14 @@ class _Page:
     """One section of one submission, as the section views work on it."""
 
     submission: Submission
+    user: User
     definition: Definition
     section: Section
     form_class: type[SectionForm]
     answers: Mapping[str, Any]
 
     @classmethod
-    def load(cls, submission: Submission, section_id: str, *, saving: bool) -> _Page:
+    def load(cls, submission: Submission, user: User, section_id: str, *, saving: bool) -> _Page:
         """The section's page; with `saving`, its answers as rows that can be changed."""
         definition = operations.definition_of(submission)
         current = _section(definition, section_id)
@@ -107,7 +114,7 @@ class _Page:
                 section_scope(definition, current),
                 evidence_of=[q.id for q in form_class.questions],
             )
-        return cls(submission, definition, current, form_class, answers)
+        return cls(submission, user, definition, current, form_class, answers)
 
     def render(
         self,
@@ -122,7 +129,7 @@ class _Page:
             self.submission, self.definition, self.section, self.answers, stored
         )
         conflicts = conflicts or []
-        editable = operations.is_editable(self.submission)
+        editable = may_edit_submission(self.user, self.submission)
         html = render_template(
             "survey/section.html",
             form=form,
@@ -130,6 +137,7 @@ class _Page:
             conflicts={c.question_id: c for c in conflicts},
             versions=self.versions(conflicts),
             editable=editable,
+            answers_for_country=may_answer(self.user, self.submission),
             **context,
         )
         return html, status
@@ -159,12 +167,9 @@ class _Page:
         return versions
 
 
-@transactional
 def section(submission_id: int, section_id: str) -> ResponseReturnValue:
-    if request.method == "GET":
-        db.reads_only()
-    submission, user = _load(submission_id, Permission.SUBMISSION_READ)
-    page = _Page.load(submission, section_id, saving=request.method == "POST")
+    submission, user = _load(submission_id, may_read_submission)
+    page = _Page.load(submission, user, section_id, saving=request.method == "POST")
     values = operations.answer_values(page.definition, page.answers)
     if request.method == "GET":
         # Built when a question block is rendered, not when every block comes from the cache.
@@ -176,7 +181,7 @@ def section(submission_id: int, section_id: str) -> ResponseReturnValue:
             )
         )
         return page.render(cast(SectionForm, form), values)
-    authorize(Permission.SUBMISSION_EDIT, submission.country_id)
+    authorize_submission(may_answer, submission)
     return _save_section(page, user)
 
 
@@ -277,20 +282,19 @@ def _evidence_of(submission: Submission, evidence_id: str | int) -> Evidence:
     return evidence
 
 
-@transactional
+@transaction(Mode.READ_THEN_WRITE)
 def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
     """Save the answers of the fields sent (one question, usually) and say when, as JSON.
 
-    Two transactions. The first only reads: who asks, for which section, whether what was sent
-    is valid, the answers. The second saves: it reads again what the save checks (is the
-    submission still editable, did someone change these answers meanwhile) and commits before
-    the reply is put together. On SQLite a writer holds the database's one write lock from its
-    first query to its commit; holding it for the save alone lets other requests work meanwhile.
+    Two transactions (`Mode.READ_THEN_WRITE`). The first only reads: who asks, for which
+    section, whether what was sent is valid, the answers. The second saves: it reads again what
+    the save checks (is the submission still editable, did someone change these answers
+    meanwhile). On SQLite a writer holds the database's one write lock from its first query to
+    its commit; holding it for the save alone lets other requests work meanwhile.
     The progress in the reply counts the other answers as the first transaction read them (as
     plain rows: only the answers sent are loaded to be changed).
     """
-    db.reads_only()
-    submission, user = _load(submission_id, Permission.SUBMISSION_EDIT)
+    submission, user = _load(submission_id, may_answer)
     definition = operations.definition_of(submission)
     section = _section(definition, section_id)
     sent = frozenset(q.id for q in section.questions() if f"v:{q.id}" in request.form)
@@ -307,7 +311,7 @@ def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
     versions = _base_versions(form_class.questions)
     scope = section_scope(definition, section)
     stored = operations.answer_values(definition, operations.read_answers(submission, scope, ()))
-    db.end_reading()
+    begin_writing()
     answers: dict[str, Answer] = {}
     try:
         operations.reload_for_saving(submission, answers, sent)
@@ -318,7 +322,6 @@ def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
         return jsonify(error="locked", message=_("This submission can no longer be changed.")), 409
     new_versions = {qid: saved[qid].version for qid in sent if qid in saved}
     values_now = _with_saved(stored, operations.answer_values(definition, saved), sent)
-    commit()  # saved: the write lock is released before the reply is put together
     progress = progress_of(section, values_now, visible_ids(definition, values_now))
     progress_bar = get_template_attribute("_macros/survey.html", "progress_bar")
     return jsonify(
@@ -351,8 +354,7 @@ def _conflict_json(conflict: Conflict) -> dict[str, Any]:
 
 
 def download_evidence(submission_id: int, evidence_id: int) -> ResponseReturnValue:
-    db.reads_only()
-    submission, _user = _load(submission_id, Permission.SUBMISSION_READ)
+    submission, _user = _load(submission_id, may_read_submission)
     evidence = _evidence_of(submission, evidence_id)
     if evidence.storage_key is None:
         abort(404)
@@ -363,14 +365,13 @@ def download_evidence(submission_id: int, evidence_id: int) -> ResponseReturnVal
     )
 
 
-@transactional
 def submit(submission_id: int) -> ResponseReturnValue:
-    submission, user = _load(submission_id, Permission.SUBMISSION_SUBMIT)
+    submission, user = _load(submission_id, may_submit)
     try:
         changed = operations.submit(submission, user)
     except SubmissionIncompleteError as exc:
         flash(_("The submission is not complete yet: see the list below."), "error")
-        context = queries.overview_context(submission, problems=exc.problems)
+        context = queries.overview_context(submission, user, problems=exc.problems)
         return render_template("survey/overview.html", **context), 422
     except NotEditableError:
         flash(_("This submission can no longer be changed."), "error")

@@ -166,6 +166,17 @@ def login(client: Any, user: Any) -> None:
     assert response.status_code == 302
 
 
+def owner_mark(app: Any, user: Any) -> str:
+    """The mark a page made for `user` carries in its forms (`app.web.page_owner`)."""
+    from flask_login import login_user
+
+    from app.web import page_owner
+
+    with app.test_request_context():
+        login_user(user)
+        return page_owner()
+
+
 def page_form(client: Any, url: str) -> tuple[str, dict[str, str]]:
     """The page's HTML and the hidden fields a browser would send back with it."""
     html = client.get(url).get_data(as_text=True)

@@ -219,3 +219,53 @@ def test_a_published_scorecard_is_for_every_signed_in_user(
     response = client.get(url.format(sub=submission.id))
     response.close()
     assert response.status_code == (302 if role == ANON else 200)
+
+
+@pytest.mark.parametrize("role", [OWN, REVIEWER, ADMIN])
+def test_a_draft_opens_read_only_for_those_who_may_not_edit_it(
+    client: Any, submission: Any, people: dict[str, Any], role: str
+) -> None:
+    """Reviewers and administrators read a draft; nothing on its page invites them to type."""
+    login(client, people[role])
+    page = client.get(f"/survey/{submission.id}/legal").get_data(as_text=True)
+    editable = role == OWN
+    assert ('name="save"' in page) is editable
+    assert ("data-autosave-url" in page) is editable
+    assert ("focal points answer this questionnaire" in page) is not editable
+    overview = client.get(f"/survey/{submission.id}/").get_data(as_text=True)
+    assert ("/submit" in overview) is editable
+
+
+def test_access_is_decided_in_the_policy_module_only() -> None:
+    """No module but `app/permissions.py` compares a user's role: every decision is a named
+    check there (creating accounts and labelling roles are not decisions)."""
+    import ast
+
+    from app import PROJECT_ROOT
+
+    offenders = []
+    for path in sorted((PROJECT_ROOT / "app").rglob("*.py")):
+        if path.name == "permissions.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Compare) and any(
+                isinstance(side, ast.Attribute) and side.attr == "role"
+                for side in (node.left, *node.comparators)
+            ):
+                offenders.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_every_permission_is_used() -> None:
+    from app import PROJECT_ROOT
+    from app.permissions import Permission
+
+    sources = "".join(
+        p.read_text() for p in (PROJECT_ROOT / "app").rglob("*.py") if p.name != "permissions.py"
+    )
+    permissions_module = (PROJECT_ROOT / "app" / "permissions.py").read_text()
+    for permission in Permission:
+        uses = sources.count(f"Permission.{permission.name}") + permissions_module.count(
+            f"Permission.{permission.name}"
+        )
+        assert uses > 0, permission

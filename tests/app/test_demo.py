@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.demo.operations import load_demo_data
-from app.web import transactional
+from app.transactions import transactional
 from tests.app.auth.test_sign_in import sign_in
 
 

@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from app import PROJECT_ROOT, create_app, db, web
+from app import PROJECT_ROOT, create_app, db
 from app.auth.models import Role
 from app.campaigns.operations import create_campaign
 from app.survey.models import Answer, Submission, SubmissionStatus
@@ -279,7 +279,7 @@ class LiveServer:
             )
             assert submission_id is not None
             seed = Seed(submission_id, title, [user.email for user in users])
-            web.commit()
+            db.session.commit()
         return seed
 
     def status_of(self, submission_id: int) -> SubmissionStatus:

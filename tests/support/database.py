@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
+from flask import Flask
 from sqlalchemy import create_engine, make_url, text
 
 from app.cli.database import alembic_config
@@ -46,3 +47,26 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
+
+
+@contextlib.contextmanager
+def committed_app(folder: Path, name: str) -> Iterator[Flask]:
+    """An app on a new, migrated database and instance folder of its own, where requests and
+    units of work commit for real (no shared test transaction around them)."""
+    from app import create_app, db
+
+    with empty_database(os.environ.get("TEST_DATABASE_URL"), folder, name) as url:
+        upgrade(url)
+        app = create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": url,
+                "INSTANCE_PATH": folder / "instance",
+                "SECRET_KEY": "test-secret-key-not-for-production",
+                "SESSION_COOKIE_SECURE": False,
+            }
+        )
+        try:
+            yield app
+        finally:
+            db.dispose(app)

@@ -12,7 +12,7 @@ from app.audit import AuditEvent
 from app.auth.models import Role
 from app.auth.operations import AccountError, get_user_by_email, invite_user
 from app.auth.passwords import verify_password
-from app.web import transactional
+from app.transactions import transactional
 from tests.app.auth.conftest import Clock, Mailbox, link_in, post_form, text_of
 from tests.factories import CountryFactory, UserFactory
 

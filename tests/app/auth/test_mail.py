@@ -17,7 +17,7 @@ from app.auth.models import Role
 from app.auth.operations import request_password_reset
 from app.config import ConfigError, load_settings
 from app.mail import FolderMailer, SMTPMailer, get_mailer, mailer_from_config
-from app.web import transactional
+from app.transactions import transactional
 from tests.app.auth.conftest import Mailbox, link_in, post_form, text_of
 from tests.app.auth.test_sign_in import csrf_token
 from tests.factories import UserFactory

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from sqlalchemy import select
 
 from app.audit import AuditEvent
+from tests.app.conftest import owner_mark
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 
@@ -69,18 +71,21 @@ def test_next_parameter_cannot_leave_the_site(client: Any, db_session: Any) -> N
     assert response.headers["Location"] == "/"
 
 
-def test_the_page_shown_at_sign_in_has_a_working_csrf_token(client: Any, db_session: Any) -> None:
+def test_the_page_shown_at_sign_in_has_a_working_csrf_token(
+    app: Any, client: Any, db_session: Any
+) -> None:
     """Signing in starts a new session; a form on the very page it answers with must still work
     (here the page offering to send again what was typed before the session ended)."""
     user = UserFactory()
     token = csrf_token(client.get("/sign-in").get_data(as_text=True))
+    kept = [["note", "kept"], ["page_owner", owner_mark(app, user)]]
     page = client.post(
         "/sign-in",
         data={
             "email": user.email,
             "password": DEFAULT_PASSWORD,
             "csrf_token": token,
-            "replay": '[["note", "kept"]]',
+            "replay": json.dumps(kept),
             "replay_to": "/sign-out",
         },
     ).get_data(as_text=True)

@@ -8,19 +8,15 @@ of their own instead, seeded once per module; they must not use the savepoint fi
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
 
-from app import create_app, db
+from app import db
 from app.auth.models import Role
 from app.auth.operations import create_user
 from app.campaigns.operations import create_campaign
@@ -30,7 +26,7 @@ from app.db import utcnow
 from app.demo.answers import generate_answers
 from app.survey import operations as survey
 from app.survey.models import Submission, SubmissionStatus
-from app.web import transactional
+from app.transactions import transactional
 from questionnaires.answers import parse_answers
 from questionnaires.loader import get_definition
 from tests.support import database
@@ -38,24 +34,7 @@ from tests.support import database
 QUESTIONNAIRE = "national-cybersecurity"
 
 
-@contextlib.contextmanager
-def committed_app(folder: Path, name: str) -> Iterator[Flask]:
-    """An app on a new, migrated database and instance folder of its own."""
-    with database.empty_database(os.environ.get("TEST_DATABASE_URL"), folder, name) as url:
-        database.upgrade(url)
-        app = create_app(
-            {
-                "TESTING": True,
-                "DATABASE_URL": url,
-                "INSTANCE_PATH": folder / "instance",
-                "SECRET_KEY": "test-secret-key-not-for-production",
-                "SESSION_COOKIE_SECURE": False,
-            }
-        )
-        try:
-            yield app
-        finally:
-            db.dispose(app)
+committed_app = database.committed_app
 
 
 @dataclass(frozen=True)

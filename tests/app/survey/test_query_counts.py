@@ -29,12 +29,14 @@ from tests.factories import CountryFactory, UserFactory
 
 PILLAR = "capacity_development"  # the largest pillar of the national questionnaire
 
-#: The user, the submission with its campaign and country, its answers with their evidence.
-PAGE_QUERIES = 3
-#: Reading: the user, the submission with its campaign and country, the answers. Saving: the
+#: The browser session, the user, the submission with its campaign and country, its answers with
+#: their evidence.
+PAGE_QUERIES = 4
+#: Reading: the browser session, the user, the submission with its campaign and country, the
+#: answers. Saving: the
 #: submission with its campaign and the answer sent, read again under the write lock; then the
 #: audit entry, the submission's revision and the answer written.
-AUTOSAVE_QUERIES = 8
+AUTOSAVE_QUERIES = 9
 
 
 @dataclass
