@@ -20,6 +20,7 @@ from questionnaires.lint import (
     check_text,
 )
 from questionnaires.schema import Definition
+from questionnaires.yamlio import read_text
 
 __all__ = [
     "SHIPPED_DIR",
@@ -63,8 +64,8 @@ def parse_definition(text: str, source: str = "<string>") -> Definition:
 def load_definition(path: Path | str) -> Definition:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_text(path)
+    except (OSError, ValueError) as exc:  # FileTooLarge and UnicodeDecodeError are ValueErrors
         raise DefinitionError([Problem(str(path), None, f"cannot read the file: {exc}")]) from exc
     return parse_definition(text, str(path))
 
