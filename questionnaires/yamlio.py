@@ -15,7 +15,7 @@ PyYAML was built with it, ten times faster than the pure-Python one, with the sa
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,6 +61,8 @@ def _size(n: int) -> str:
 
 
 _NODE_NESTS = (yaml.MappingNode, yaml.SequenceNode)
+_INT_TAG = "tag:yaml.org,2002:int"
+_MAX_INT_CHARS = 1000
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _HAS_LIBYAML = _Base is not yaml.SafeLoader
 
@@ -71,13 +73,25 @@ class _Rules:
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, Hashable):
+                continue  # SafeConstructor reports it, with its line
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            if node.tag == _INT_TAG and len(node.value) > _MAX_INT_CHARS:
+                # 0x… and 0b… are read at any length, but no message could then show them.
+                raise ValueError(f"a number of more than {_MAX_INT_CHARS} characters")
+            return super().construct_object(node, deep=deep)  # type: ignore[misc]
+        except (ValueError, OverflowError) as exc:  # a 5,000-digit number, a 13th month
+            message = f"cannot read {_shown(node.value)}: {exc}"
+            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from exc
 
     def construct_document(self, node: yaml.Node) -> Any:
         # The tree is complete here, before any value is built from it.
@@ -155,6 +169,12 @@ def check_limits(data: Any, source: str) -> None:
     found = _over_limits(data, _data_children, (dict, list))
     if found is not None:
         raise YamlError(source, found[1])
+
+
+def _shown(value: Any) -> str:
+    if not isinstance(value, str):
+        return "this value"
+    return repr(value if len(value) <= 40 else f"{value[:40]}…")
 
 
 def _too_deep() -> str:

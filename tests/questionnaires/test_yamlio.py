@@ -73,6 +73,25 @@ def test_syntax_errors_are_told_in_pyyamls_words(text: str, message: str) -> Non
     assert str(caught.value) == message
 
 
+@LOADERS
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: 1\nb: 2019-13-01\n", "f.yaml:2: cannot read '2019-13-01': month must be in 1..12"),
+        ("a: !!float abc\n", "f.yaml:1: cannot read 'abc': could not convert string to float"),
+        ("a: " + "1" * 5000, f"f.yaml:1: cannot read '{'1' * 40}…': a number of more than 1000"),
+        ("a: 0x" + "f" * 5000, f"f.yaml:1: cannot read '0x{'f' * 38}…': a number of more than"),
+        ("? [a, b]\n: 1\n", "f.yaml:1: found unhashable key"),
+    ],
+)
+def test_values_that_cannot_be_built_are_errors_with_their_line(
+    loader: type[yaml.SafeLoader], text: str, message: str
+) -> None:
+    with pytest.raises(YamlError) as caught:  # rather than a ValueError or TypeError
+        load(text, loader)
+    assert str(caught.value).startswith(message)
+
+
 def _flow(depth: int) -> str:
     return "a: " + "[" * depth + "]" * depth + "\n"
 
