@@ -25,7 +25,14 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from questionnaires.schema import LEVELS, NOT_APPLICABLE, Definition, NodeId, Question, QuestionType
-from questionnaires.yamlio import YamlError, load_yaml
+from questionnaires.yamlio import (
+    MAX_DEPTH,
+    FileTooLarge,
+    YamlError,
+    check_limits,
+    load_yaml,
+    read_text,
+)
 
 AnswerValue = str | int | float | tuple[str, ...]
 
@@ -257,7 +264,9 @@ def load_answers_file(path: str | Path) -> AnswersFile:
     """Read an answers file: JSON if it ends in .json or starts with `{`, YAML otherwise."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
+    except FileTooLarge as exc:
+        raise AnswersFileError(str(path), [str(exc)]) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise AnswersFileError(str(path), [f"cannot read the file ({exc})"]) from exc
     data = _parse_document(text, str(path))
@@ -271,8 +280,12 @@ def _parse_document(text: str, source: str) -> Any:
     is_json = source.lower().endswith(".json") or text.lstrip().startswith("{")
     try:
         if is_json:
-            return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_nan)
+            data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_nan)
+            check_limits(data, source)
+            return data
         return load_yaml(text, source)
+    except RecursionError as exc:  # json.loads past Python's recursion limit
+        raise AnswersFileError(source, [f"nested more than {MAX_DEPTH} levels deep"]) from exc
     except YamlError as exc:
         # YamlError already names the source; keep only the line and the message.
         prefix = f"{exc.source}:{exc.line}: " if exc.line is not None else f"{exc.source}: "

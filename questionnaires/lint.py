@@ -39,7 +39,7 @@ from questionnaires.schema import (
     Section,
     condition_references,
 )
-from questionnaires.yamlio import YamlError, load_yaml
+from questionnaires.yamlio import FileTooLarge, YamlError, load_yaml, read_text
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SHIPPED_DIR = PACKAGE_DIR / "definitions"
@@ -250,9 +250,11 @@ def _lint_many(
 
 def _read_and_check(path: Path) -> _Result:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except UnicodeDecodeError:
         return _Result(None, [Problem(str(path), None, "not UTF-8 text")], _Lines(None))
+    except FileTooLarge as exc:
+        return _Result(None, [Problem(str(path), None, str(exc))], _Lines(None))
     except OSError as exc:
         message = f"cannot read the file: {exc.strerror or exc}"
         return _Result(None, [Problem(str(path), None, message)], _Lines(None))

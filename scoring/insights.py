@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from scoring.profile import LEVEL_MAX, IndicatorScore, Profile, SectionScore
 
 #: Differences smaller than this are rounding noise, not a strength or a weakness.
 _EPSILON = 1e-9
+#: Values are ranked by their value rounded to this many decimals, then by the definition's order:
+#: two paths to the same figure (16 as 15.999999999999998 and as 16.0) are a tie, not an order.
+_RANK_DIGITS = 9
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +63,9 @@ def strengths_and_growth(
         return 0.0, (), ()
     average = sum(s.score for s in sections) / len(sections)
     deltas = [SectionDelta(s.id, s.score, s.score - average) for s in sections]
-    above = sorted((d for d in deltas if d.difference > _EPSILON), key=lambda d: -d.difference)
-    below = sorted((d for d in deltas if d.difference < -_EPSILON), key=lambda d: d.difference)
-    return average, tuple(above), tuple(below)
+    above = _ranked([d for d in deltas if d.difference > _EPSILON], lambda d: -d.difference)
+    below = _ranked([d for d in deltas if d.difference < -_EPSILON], lambda d: d.difference)
+    return average, above, below
 
 
 def opportunities(profile: Profile) -> tuple[Opportunity, ...]:
@@ -69,7 +76,15 @@ def opportunities(profile: Profile) -> tuple[Opportunity, ...]:
         for ind, gain in _gains(profile, section)
         if ind.score is not None and gain > _EPSILON
     ]
-    return tuple(sorted(found, key=lambda o: -o.gain))
+    return _ranked(found, lambda o: -o.gain)
+
+
+def _ranked(items: list[_T], value: Callable[[_T], float]) -> tuple[_T, ...]:
+    """`items` (in the definition's order) by `value`, smallest first; ties keep their order.
+
+    Rounding first makes figures that differ only by float noise a tie (sorting is stable).
+    """
+    return tuple(sorted(items, key=lambda item: round(value(item), _RANK_DIGITS)))
 
 
 def _gains(profile: Profile, section: SectionScore) -> list[tuple[IndicatorScore, float]]:

@@ -1,23 +1,45 @@
-"""The `cybermaturity` command: Flask's own commands plus the project's."""
+"""The `cybermaturity` command: Flask's own commands plus the project's.
+
+The project's commands are imported when one is run (or listed by `--help`), not at start:
+`cybermaturity questionnaires list` need not load Alembic, the models or the scorecard code.
+"""
 
 from __future__ import annotations
+
+from importlib import import_module
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from app import create_app
-from app.cli.database import db_group
-from app.cli.questionnaires import questionnaires_group
-from app.cli.score import score_command
-from app.cli.scorecards import scorecards_group
-from app.cli.users import users_group
 
-main = FlaskGroup(create_app=create_app, help="cybermaturity: maturity self-assessment.")
-main.add_command(db_group)
-main.add_command(questionnaires_group)
-main.add_command(score_command)
-main.add_command(scorecards_group)
-main.add_command(users_group)
+#: Command name -> "module:attribute" of the click command or group.
+_LAZY_COMMANDS = {
+    "db": "app.cli.database:db_group",
+    "questionnaires": "app.cli.questionnaires:questionnaires_group",
+    "score": "app.cli.score:score_command",
+    "scorecards": "app.cli.scorecards:scorecards_group",
+    "users": "app.cli.users:users_group",
+}
+
+
+class _Main(FlaskGroup):
+    """FlaskGroup whose project commands are imported on first use."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _LAZY_COMMANDS and cmd_name not in self.commands:
+            module, _, attribute = _LAZY_COMMANDS[cmd_name].partition(":")
+            self.add_command(getattr(import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        # Imported before the app is made, whose logging would show Alembic's start-up messages.
+        for name in _LAZY_COMMANDS:
+            self.get_command(ctx, name)
+        return super().list_commands(ctx)
+
+
+main = _Main(create_app=create_app, help="cybermaturity: maturity self-assessment.")
 
 
 @main.command("demo-data")

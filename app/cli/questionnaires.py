@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 import click
 
+from app.cli.problems import echo_problems
 from questionnaires.export import export_definition, json_schema, summary
 from questionnaires.lint import SHIPPED_DIR, Problem, lint_paths, update_lock
 from questionnaires.loader import (
@@ -130,9 +131,8 @@ def _shown_path(path: Path) -> Path:
         return path
 
 
-def _fail(problems: Iterable[Problem], summary_line: str) -> NoReturn:
-    for problem in problems:
-        click.echo(str(problem), err=True)
+def _fail(problems: Sequence[Problem], summary_line: str) -> NoReturn:
+    echo_problems(problems)  # at most MAX_SHOWN; the summary line counts them all
     click.echo(summary_line, err=True)
     raise click.exceptions.Exit(1)
 

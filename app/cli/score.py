@@ -4,15 +4,17 @@ and render its scorecard as a PDF with `--pdf`."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
+from app.cli.problems import echo_problems
 from questionnaires.answers import (
     AnswersError,
+    AnswersFile,
     AnswersFileError,
-    AnswerValue,
     load_answers_file,
     parse_answers,
 )
@@ -20,6 +22,9 @@ from questionnaires.loader import DefinitionError, UnknownDefinition, get_defini
 from questionnaires.schema import LANGUAGES, Definition
 from scoring import highlights, profile_to_json, score
 from scoring.profile import Profile, Tier
+
+if TYPE_CHECKING:  # the scorecard's modules are imported only for --pdf
+    from app.scorecards.context import Place, ScorecardData
 
 _SHOWN = 3  # strengths, growth areas and opportunities in the summary
 
@@ -51,11 +56,14 @@ def score_command(  # click passes every option by name
     pdf_file: Path | None,
     lang: str,
 ) -> None:
-    """Score ANSWERS_FILE (YAML or JSON) against questionnaire QUESTIONNAIRE_ID."""
-    try:
-        document = load_answers_file(answers_file)
-    except AnswersFileError as exc:
-        _fail(list(exc.problems), prefix=f"{answers_file}: ")
+    """Score ANSWERS_FILE (YAML or JSON) against questionnaire QUESTIONNAIRE_ID.
+
+    Every argument is checked before any work is done; problems go to stderr (at most 50 shown),
+    with exit status 1. ANSWERS_FILE may hold at most 4 MB, nested at most 100 levels deep.
+    """
+    if pdf_file is not None:
+        _check_writable(pdf_file)
+    document = _read_answers(answers_file)
     if document.questionnaire != questionnaire_id:
         found = document.questionnaire
         _fail([f"answers are for {found!r}, not {questionnaire_id!r}"], f"{answers_file}: ")
@@ -63,38 +71,62 @@ def score_command(  # click passes every option by name
         found_version = document.version
         _fail([f"answers are for version {found_version}, not {version}"], f"{answers_file}: ")
     definition = _find_definition(questionnaire_id, document.version)
+    place = _find_country(document.country)
     try:
         answers = parse_answers(definition, document.answers)
     except AnswersError as exc:
-        _fail([str(problem) for problem in exc.problems], prefix=f"{answers_file}: ")
+        _fail(exc.problems, prefix=f"{answers_file}: ")
     profile = score(definition, answers, country=document.country)
+    if pdf_file is not None:  # before the output, so that a failure leaves stdout empty
+        from app.scorecards.context import ScorecardData
+
+        _write_scorecard(
+            ScorecardData(definition, answers, country=place, status="draft"), lang, pdf_file
+        )
     if as_json:
         click.echo(json.dumps(profile_to_json(profile), indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(summary_lines(definition, profile)))
-    if pdf_file is not None:
-        _write_scorecard(definition, answers, document.country, lang, pdf_file)
 
 
-def _write_scorecard(
-    definition: Definition,
-    answers: dict[str, AnswerValue],
-    iso3: str | None,
-    lang: str,
-    target: Path,
-) -> None:
-    """The scorecard of an answers file, with no database: a draft, without benchmarks."""
+def _check_writable(target: Path) -> None:
+    """Exit unless `target` can be written, trying as the PDF will be written (no file is left
+    behind, and an existing one is not changed)."""
+    existed = target.exists()
+    try:
+        with target.open("ab"):
+            pass
+    except OSError as exc:
+        _fail([f"{target}: cannot write the PDF: {exc.strerror or exc}"])
+    if not existed:
+        target.unlink(missing_ok=True)
+
+
+def _read_answers(path: Path) -> AnswersFile:
+    try:
+        return load_answers_file(path)
+    except AnswersFileError as exc:
+        _fail(exc.problems, prefix=f"{path}: ")
+
+
+def _find_country(iso3: str | None) -> Place | None:
+    """The answers file's country, which must be in the ITU list (the scorecard's regions)."""
+    if iso3 is None:
+        return None
     from app.countries.operations import read_country_records
-    from app.scorecards.context import Place, ScorecardData, build_scorecard
+    from app.scorecards.context import Place
+
+    record = next((r for r in read_country_records() if r.iso3 == iso3), None)
+    if record is None:
+        _fail([f"{iso3}: not a country in the ITU list"])
+    return Place(record.iso2, record.iso3, record.region.value)
+
+
+def _write_scorecard(data: ScorecardData, lang: str, target: Path) -> None:
+    """The scorecard of an answers file, with no database: a draft, without benchmarks."""
+    from app.scorecards.context import build_scorecard
     from app.scorecards.rendering import render_scorecard_pdf
 
-    place = None
-    if iso3 is not None:
-        record = next((r for r in read_country_records() if r.iso3 == iso3), None)
-        if record is None:
-            _fail([f"{iso3}: not a country in the ITU list"])
-        place = Place(record.iso2, record.iso3, record.region.value)
-    data = ScorecardData(definition, answers, country=place, status="draft")
     pdf = render_scorecard_pdf(build_scorecard(data, lang))
     try:
         target.write_bytes(pdf)
@@ -103,10 +135,9 @@ def _write_scorecard(
     click.echo(f"Scorecard written to {target} ({len(pdf) // 1024} kB).", err=True)
 
 
-def _fail(problems: list[str], prefix: str = "") -> NoReturn:
-    """One line per problem on stderr, then exit 1."""
-    for problem in problems:
-        click.echo(f"{prefix}{problem}", err=True)
+def _fail(problems: Sequence[object], prefix: str = "") -> NoReturn:
+    """One line per problem on stderr (at most MAX_SHOWN, then how many more), then exit 1."""
+    echo_problems(problems, prefix)
     raise click.exceptions.Exit(1)
 
 
@@ -117,7 +148,7 @@ def _find_definition(questionnaire_id: str, version: int) -> Definition:
     except UnknownDefinition as exc:
         _fail([str(exc)])
     except DefinitionError as exc:  # a broken shipped file: say where, rather than a traceback
-        _fail([str(problem) for problem in exc.problems])
+        _fail(exc.problems)
 
 
 def summary_lines(definition: Definition, profile: Profile) -> list[str]:

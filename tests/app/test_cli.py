@@ -34,6 +34,27 @@ def test_help_lists_the_commands() -> None:
         assert f"  {command} " in result.stdout
 
 
+def test_commands_are_imported_only_when_run() -> None:
+    """`questionnaires list` starts without Alembic, the database commands or the scorecards."""
+    heavy = ("alembic", "app.cli.database", "app.cli.scorecards", "app.scorecards.context")
+    code = (
+        "import sys\nfrom app.cli import main\n"
+        "try:\n    main(['questionnaires', 'list', '--json'])\nexcept SystemExit:\n    pass\n"
+        f"print([m for m in {heavy!r} if m in sys.modules])"
+    )
+    result = subprocess.run(  # noqa: S603 - this interpreter, with the code under test
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"
+    assert '"id": "national-cybersecurity"' in result.stdout
+
+
 @pytest.fixture
 def fresh_env(tmp_path: Path, worker_id: str) -> object:
     with database.empty_database(

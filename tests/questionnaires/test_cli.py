@@ -132,3 +132,50 @@ def test_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert (code, out) == (1, "")
     assert "changed without raising version from 2" in err
     assert err.splitlines()[-1] == "versions.lock.json left unchanged"
+
+
+# --- Limits: a huge or deeply nested file is a problem to report, never a traceback ---
+
+
+def _deep(tmp_path: Path) -> Path:
+    path = tmp_path / "deep.yaml"
+    path.write_text("id: deep\nversion: 1\npillars: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    return path
+
+
+def test_lint_a_deeply_nested_file(tmp_path: Path) -> None:
+    path = _deep(tmp_path)
+    result = CliRunner().invoke(questionnaires_group, ["lint", str(path)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # not a RecursionError
+    assert result.stderr.splitlines() == [
+        f"{path}:3: YAML syntax: nested more than 100 levels deep",
+        "1 problem in 1 file",
+    ]
+
+
+def test_lint_a_file_over_the_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("# padding\n" * (4 * 1024 * 1024 // 10 + 1))
+    code, _, err = run("lint", str(path))
+    assert code == 1
+    assert err.splitlines()[0] == f"{path}: larger than 4 MB, the most a file may hold"
+
+
+def test_list_and_export_from_a_directory_with_a_deep_file(tmp_path: Path) -> None:
+    _deep(tmp_path)
+    for args in (("list", "--dir", str(tmp_path)), ("export", "deep", "--dir", str(tmp_path))):
+        code, out, err = run(*args)
+        assert (code, out) == (1, "")
+        assert "deep.yaml:3: YAML syntax: nested more than 100 levels deep" in err
+
+
+def test_lint_prints_at_most_fifty_problems(tmp_path: Path) -> None:
+    for i in range(60):
+        (tmp_path / f"{i:02d}.yaml").write_text("# nothing\n")
+    code, _, err = run("lint", str(tmp_path))
+    assert code == 1
+    lines = err.splitlines()
+    assert len(lines) == 52
+    assert lines[49].endswith("49.yaml: the file is empty")
+    assert lines[50:] == ["… and 10 more", "60 problems in 60 files"]

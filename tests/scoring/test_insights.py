@@ -70,3 +70,59 @@ def test_highlights_cut_to_limit(weighted: Definition) -> None:
     assert [d.id for d in found.growth] == ["technical"]
     assert [o.id for o in found.opportunities] == ["technical.cirt"]
     assert len(highlights(profile).opportunities) == 5
+
+
+# Answers whose equal figures are computed along different paths, so they differ by float noise.
+NOISY_SECTIONS = {
+    "legal.law.exists": "yes",  # legal: 20 x 0.8 = 15.999999999999998
+    "legal.law.draft": "no",
+    "legal.law.drafted-rules": "yes",
+    "legal.scope.coverage": "full",
+    "legal.scope.offences": ["access", "fraud"],
+    "technical.cirt.teams": 4,
+    "technical.cirt.sectoral": 0,
+    "technical.cirt.mandate": "Answer text",
+    "technical.standards.adopted": "no",
+    "organizational.strategy.exists": "yes",
+    "organizational.strategy.funded": "yes",
+    "capacity.training.programme": "yes",  # capacity: 20 x 0.8 = 16.0
+    "capacity.training.curricula": "yes",
+}
+NOISY_GAINS = {
+    "legal.law.exists": "yes",  # legal.law: 20 x 2/3 x 1/4 = 3.3333333333333335
+    "legal.law.draft": "yes",
+    "legal.law.drafted-rules": "no",
+    "legal.scope.offences": ["access", "interference"],
+    "technical.cirt.teams": 10000,  # technical.cirt: 20 x 1 x 1/6 = 3.333333333333334
+    "technical.cirt.sectoral": 5.5,
+    "organizational.strategy.exists": "yes",
+    "organizational.strategy.plan": "no",
+    "capacity.training.curricula": "yes",
+    "capacity.training.depth": 4,
+    "cooperation.agreements.bilateral": "no",
+    "cooperation.regional.member": "no",
+}
+
+
+def test_ties_in_float_noise_keep_the_definitions_order(weighted: Definition) -> None:
+    profile = profile_of(weighted, NOISY_SECTIONS)
+    scores = {s.id: s.score for s in profile.sections}
+    assert scores["legal"] != scores["capacity"]  # the noise this test is about
+    assert scores["legal"] == pytest.approx(scores["capacity"])
+    _, strengths, _ = strengths_and_growth(profile)
+    assert [d.id for d in strengths] == ["legal", "capacity", "organizational"]
+
+
+def test_gains_tied_in_float_noise_keep_the_definitions_order(weighted: Definition) -> None:
+    profile = profile_of(weighted, NOISY_GAINS)
+    gains = {o.id: o.gain for o in opportunities(profile)}
+    assert gains["legal.law"] != gains["technical.cirt"]
+    assert gains["legal.law"] == pytest.approx(gains["technical.cirt"])
+    tied = [o.id for o in opportunities(profile) if o.gain == pytest.approx(10 / 3)]
+    assert tied == ["legal.law", "technical.cirt"]
+
+
+def test_the_answers_order_does_not_change_the_highlights(weighted: Definition) -> None:
+    forward = highlights(profile_of(weighted, NOISY_GAINS), limit=3)
+    backward = highlights(profile_of(weighted, dict(reversed(NOISY_GAINS.items()))), limit=3)
+    assert forward == backward

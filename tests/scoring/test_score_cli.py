@@ -41,7 +41,7 @@ def test_json_output_is_the_profile(weighted: Definition) -> None:
     result = run("golden-weighted", FIXTURES / "weighted-answers.yaml", "--json")
     assert result.exit_code == 0, result.stderr
     expected = profile_to_json(profile_of(weighted, example_answers()))
-    expected["country"] = "XYZ"
+    expected["country"] = "KEN"
     assert json.loads(result.stdout) == expected
 
 
@@ -49,7 +49,7 @@ def test_summary_output() -> None:
     result = run("golden-weighted", FIXTURES / "weighted-answers.yaml", "--version", "1")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "golden-weighted version 1 (weighted model, XYZ)"
+    assert lines[0] == "golden-weighted version 1 (weighted model, KEN)"
     assert lines[1] == "Total: 68.50 of 100; tier 3 (Establishing)"
     assert "  legal            14.50 of 20  Text" in lines
     assert "Relative strengths: cooperation (+6.30), legal (+0.80), capacity (+0.30)" in lines
@@ -162,3 +162,89 @@ def test_shipped_questionnaire(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     data = json.loads(run(definition.id, path, "--json").stdout)
     assert (data["total"], data["tier"]["rank"], data["country"]) == (100.0, 1, "KEN")
     assert [p["score"] for p in data["pillars"]] == [20.0] * 5
+
+
+# --- Limits: what the command reads and prints, and arguments checked before any work ---
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "deep.json",
+            '{"questionnaire": "golden-levels", "version": 1, "answers": {"o.gov.mandate": %s}}',
+            "nested more than 100 levels deep",
+        ),
+        (
+            "deep.yaml",
+            "questionnaire: golden-levels\nversion: 1\nanswers:\n  o.gov.mandate: %s\n",
+            "line 4: nested more than 100 levels deep",
+        ),
+    ],
+)
+def test_deeply_nested_files_are_refused_without_a_traceback(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    path = write(tmp_path, text % ("[" * 100_000 + "]" * 100_000), name)
+    result = run("golden-levels", path)
+    assert result.exit_code == 1
+    assert (result.stdout, result.stderr) == ("", f"{path}: {message}\n")
+    assert isinstance(result.exception, SystemExit)  # not a RecursionError
+
+
+def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    with path.open("w", encoding="utf-8") as file:
+        file.write("questionnaire: golden-levels\nversion: 1\nanswers:\n")
+        file.write("  x: 1\n" * (4 * 1024 * 1024 // 7 + 1))
+    result = run("golden-levels", path)
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}: larger than 4 MB, the most a file may hold\n"
+
+
+def test_at_most_fifty_problems_are_printed(tmp_path: Path) -> None:
+    lines = "".join(f"  unknown.{i:05d}: 1\n" for i in range(10_000))
+    path = write(tmp_path, f"questionnaire: golden-levels\nversion: 1\nanswers:\n{lines}")
+    result = run("golden-levels", path)
+    assert result.exit_code == 1
+    printed = result.stderr.splitlines()
+    assert len(printed) == 51
+    assert printed[0] == f"{path}: unknown.00000: no such question in this questionnaire"
+    assert printed[49].startswith(f"{path}: unknown.00049: ")
+    assert printed[50] == f"{path}: … and 9,950 more"
+
+
+@pytest.mark.parametrize("place", ["missing/out.pdf", "answers.yaml/out.pdf"])
+def test_an_unwritable_pdf_path_is_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, place: str
+) -> None:
+    def no_work(*args: object) -> None:
+        raise AssertionError("scored although the PDF cannot be written")
+
+    monkeypatch.setattr("app.cli.score.score", no_work)
+    answers = write(tmp_path, (FIXTURES / "weighted-answers.yaml").read_text("utf-8"))
+    target = tmp_path / place
+    result = run("golden-weighted", answers, "--json", "--pdf", target)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"{target}: cannot write the PDF: ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_checking_the_pdf_path_leaves_no_file_and_changes_none(tmp_path: Path) -> None:
+    answers = write(tmp_path, "questionnaire: golden-levels\nversion: 1\nanswers: {x-9: 1}\n")
+    new, existing = tmp_path / "new.pdf", tmp_path / "existing.pdf"
+    existing.write_bytes(b"kept")
+    for target in (new, existing):
+        assert run("golden-levels", answers, "--pdf", target).exit_code == 1  # x-9 is unknown
+    assert not new.exists()
+    assert existing.read_bytes() == b"kept"
+
+
+def test_an_unknown_country_is_refused_without_pdf_too(tmp_path: Path) -> None:
+    text = (FIXTURES / "weighted-answers.yaml").read_text("utf-8")
+    path = write(tmp_path, text.replace("country: KEN\n", "country: XYZ\n"))
+    for args in ((), ("--json",)):
+        result = run("golden-weighted", path, *args)
+        assert result.exit_code == 1
+        assert (result.stdout, result.stderr) == ("", "XYZ: not a country in the ITU list\n")

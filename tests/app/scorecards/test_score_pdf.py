@@ -28,7 +28,7 @@ def answers_file(tmp_path: Path, country: str | None) -> Path:
     text = (FIXTURES / "weighted-answers.yaml").read_text("utf-8")
     line = f"country: {country}\n" if country else ""
     path = tmp_path / "answers.yaml"
-    path.write_text(text.replace("country: XYZ\n", line), "utf-8")
+    path.write_text(text.replace("country: KEN\n", line), "utf-8")
     return path
 
 
