@@ -1,0 +1,62 @@
+"""single_choice: the id of one of the question's choices, worth that choice's score."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Any
+
+from questionnaires.types.base import (
+    Credit,
+    Formats,
+    Gettext,
+    QuestionKind,
+    Shown,
+    choice_id,
+    choice_labels,
+    choice_positive,
+    choices_hint,
+)
+
+if TYPE_CHECKING:
+    from questionnaires.schema import Question
+
+
+class SingleChoice(QuestionKind):
+    name = "single_choice"
+    options = frozenset({"choices"})
+    scored_by_default = True
+    field = "radio"
+    script = "choice"
+    macro = "survey/types/choices.html"
+
+    def problems(self, question: Question) -> list[str]:
+        return [] if question.choices else [f"a {self.name} question needs choices"]
+
+    def normalize(self, question: Question, raw: Any) -> str:
+        return choice_id(question, raw)
+
+    def form_choices(self, question: Question, lang: str, _: Gettext) -> list[tuple[str, str]]:
+        return [(c.id, c.label.get(lang)) for c in question.choices or ()]
+
+    def credit(self, question: Question) -> Credit:
+        scores = {c.id: c.score for c in question.choices or ()}
+        return lambda value: scores.get(value, 0.0)
+
+    def is_positive(self, question: Question, value: Any) -> bool:
+        return choice_positive(question, value)
+
+    def display(self, question: Question, value: Any, lang: str, _: Gettext) -> str:
+        return "; ".join(choice_labels(question, value, lang))
+
+    def shown(self, question: Question, value: Any, fmt: Formats) -> Shown:
+        return Shown("text", tuple(choice_labels(question, value, fmt.lang)))
+
+    def sample(self, question: Question, p: float, rng: random.Random) -> Any:
+        choices = sorted(question.choices or (), key=lambda c: c.score)
+        return choices[min(len(choices) - 1, int(p * len(choices)))].id
+
+    def answers_hint(self, question: Question) -> str:
+        return choices_hint(question)
+
+
+KIND = SingleChoice()
