@@ -816,17 +816,11 @@ def _answers_hint(q: Question) -> str:
 
 
 def _question_issues(definition: Definition, placed: Sequence[_Placed]) -> Iterator[Issue]:
-    """Choice ids used twice, thresholds out of order, scoring the levels model cannot do."""
+    """Each type's own rules (`QuestionKind.lint`: choice ids used twice, thresholds out of
+    order, bounds beyond what answers may be), and scoring the levels model cannot do."""
     for q, loc in _questions(placed):
-        seen: set[str] = set()
-        for ci, choice in enumerate(q.choices or ()):
-            if choice.id in seen:
-                yield Issue(q.id, f"duplicate choice `{choice.id}`", (*loc, "choices", ci))
-            seen.add(choice.id)
-        minimums = [t.min for t in q.thresholds or ()]
-        if any(b <= a for a, b in pairwise(minimums)):
-            message = "thresholds must be listed by ascending `min`, each higher than the last"
-            yield Issue(q.id, message, (*loc, "thresholds"))
+        for message, where in TYPES[q.type].lint(q):
+            yield Issue(q.id, message, (*loc, *where))
         if definition.model == "levels" and q.is_scored and not TYPES[q.type].is_parameter:
             message = (
                 "a levels definition scores level questions only; "

@@ -84,9 +84,7 @@ def _registered_type(name: str) -> str:
 
 
 #: A registered question type's name; the JSON Schema lists them (`export.json_schema`).
-TypeName = Annotated[
-    str, AfterValidator(_registered_type), WithJsonSchema({"type": "string"})
-]
+TypeName = Annotated[str, AfterValidator(_registered_type), WithJsonSchema({"type": "string"})]
 
 
 class EvidenceRule(StrEnum):

@@ -160,6 +160,11 @@ class QuestionKind:
 
     # --- Lint and export ---
 
+    def lint(self, question: Question) -> list[tuple[str, tuple[str | int, ...]]]:
+        """What the linter reports about a question of this type: (message, where below the
+        question), for what the schema accepts but an author would not mean."""
+        return []
+
     def answers_hint(self, question: Question) -> str:
         """What answers look like, for the linter's messages about impossible conditions."""
         raise NotImplementedError

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import math
 import random
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from questionnaires.types.base import MAX_NUMBER, Credit, Formats, QuestionKind, Shown, fail
@@ -23,14 +24,25 @@ class Number(QuestionKind):
     script = "number"
 
     def problems(self, question: Question) -> list[str]:
-        problems = []
         if question.is_scored and not question.thresholds:
-            problems.append("a scored number question needs thresholds")
+            return ["a scored number question needs thresholds"]
+        return []
+
+    def lint(self, question: Question) -> list[tuple[str, tuple[str | int, ...]]]:
+        issues: list[tuple[str, tuple[str | int, ...]]] = []
+        minimums = [t.min for t in question.thresholds or ()]
+        if any(b <= a for a, b in pairwise(minimums)):
+            message = "thresholds must be listed by ascending `min`, each higher than the last"
+            issues.append((message, ("thresholds",)))
         for key in ("min", "max"):
             bound = getattr(question, key)
             if bound is not None and abs(bound) > MAX_NUMBER:
-                problems.append(f"`{key}` must lie between -{MAX_NUMBER:g} and {MAX_NUMBER:g}")
-        return problems
+                message = (
+                    f"`{key}` must lie between -{MAX_NUMBER:g} and {MAX_NUMBER:g}: "
+                    "answers beyond are refused whatever the definition says"
+                )
+                issues.append((message, (key,)))
+        return issues
 
     def normalize(self, question: Question, raw: Any) -> int | float:
         # bool is an int subclass in Python, but `true` is not a count of anything.

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from questionnaires.types.base import (
+    AnswerValue,
     Credit,
+    FieldKind,
     Formats,
     Gettext,
     QuestionKind,
+    ScriptKind,
     Shown,
     choice_id,
     choice_labels,
@@ -25,14 +28,23 @@ class SingleChoice(QuestionKind):
     name = "single_choice"
     options = frozenset({"choices"})
     scored_by_default = True
-    field = "radio"
-    script = "choice"
+    field: ClassVar[FieldKind] = "radio"
+    script: ClassVar[ScriptKind] = "choice"
     macro = "survey/types/choices.html"
 
     def problems(self, question: Question) -> list[str]:
         return [] if question.choices else [f"a {self.name} question needs choices"]
 
-    def normalize(self, question: Question, raw: Any) -> str:
+    def lint(self, question: Question) -> list[tuple[str, tuple[str | int, ...]]]:
+        issues: list[tuple[str, tuple[str | int, ...]]] = []
+        seen: set[str] = set()
+        for index, choice in enumerate(question.choices or ()):
+            if choice.id in seen:
+                issues.append((f"duplicate choice `{choice.id}`", ("choices", index)))
+            seen.add(choice.id)
+        return issues
+
+    def normalize(self, question: Question, raw: Any) -> AnswerValue:
         return choice_id(question, raw)
 
     def form_choices(self, question: Question, lang: str, _: Gettext) -> list[tuple[str, str]]:

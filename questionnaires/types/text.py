@@ -29,11 +29,6 @@ class Text(QuestionKind):
     field = "textarea"
     script = "text"
 
-    def problems(self, question: Question) -> list[str]:
-        if question.max_length is not None and question.max_length > MAX_TEXT_LENGTH:
-            return [f"`max_length` may be at most {MAX_TEXT_LENGTH}"]
-        return []
-
     def normalize(self, question: Question, raw: Any) -> str:
         text = text_value(question, raw, "text", "text")
         if question.min_length is not None and len(text) < question.min_length:

@@ -42,6 +42,7 @@ class Url(QuestionKind):
     name = "url"
     field = "lines"
     script = "lines"
+    macro = "survey/types/lines.html"
 
     def normalize(self, question: Question, raw: Any) -> tuple[str, ...]:
         items = [raw] if isinstance(raw, str) else raw
