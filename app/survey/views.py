@@ -42,6 +42,7 @@ from app.survey.storage import UploadRejectedError
 from app.web import commit, send_attachment, transactional
 from questionnaires.answers import AnswerValue, is_http_url
 from questionnaires.schema import Definition, Question, Section
+from questionnaires.types.base import MAX_URL_LENGTH
 
 
 def _load(submission_id: int, permission: Permission) -> tuple[Submission, User]:
@@ -246,6 +247,10 @@ def _apply_evidence_actions(
             _add_file(submission, question, upload, user)
         link = request.form.get(f"link:{question.id}", "").strip()
         if link:
+            if len(link) > MAX_URL_LENGTH:
+                raise EvidenceProblemError(
+                    _("The link is too long: at most %(limit)s characters.", limit=MAX_URL_LENGTH)
+                )
             if not is_http_url(link):
                 raise EvidenceProblemError(
                     _("The link must be a full web address starting with http:// or https://.")
