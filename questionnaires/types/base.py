@@ -106,6 +106,8 @@ class QuestionKind:
     script: ClassVar[ScriptKind]
     #: The template holding its `answer` macro (the inputs of a question block).
     macro: ClassVar[str] = "survey/types/input.html"
+    #: The options a question of this type needs at the least (docs and tests build one).
+    example: ClassVar[dict[str, Any]] = {}
 
     # --- Schema ---
 

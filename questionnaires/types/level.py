@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from questionnaires.schema import LEVELS
+from questionnaires.schema import LANGUAGES, LEVELS
 from questionnaires.types.base import Credit, Formats, Gettext, QuestionKind, Shown, fail
 
 if TYPE_CHECKING:
@@ -23,6 +23,9 @@ class Level(QuestionKind):
     field = "radio"
     script = "level"
     macro = "survey/types/choices.html"
+    example: ClassVar[dict[str, Any]] = {
+        "levels": {str(n): dict.fromkeys(LANGUAGES, f"Level {n}") for n in LEVELS}
+    }
 
     def problems(self, question: Question) -> list[str]:
         if question.levels is None or set(question.levels) != set(LEVELS):

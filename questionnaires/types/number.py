@@ -7,7 +7,7 @@ import bisect
 import math
 import random
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from questionnaires.types.base import MAX_NUMBER, Credit, Formats, QuestionKind, Shown, fail
 
@@ -22,6 +22,9 @@ class Number(QuestionKind):
     compares_numbers = True
     field = "number"
     script = "number"
+    example: ClassVar[dict[str, Any]] = {
+        "thresholds": [{"min": 0, "score": 0}, {"min": 5, "score": 1}]
+    }
 
     def problems(self, question: Question) -> list[str]:
         if question.is_scored and not question.thresholds:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from questionnaires.schema import LANGUAGES
 from questionnaires.types.base import (
     AnswerValue,
     Credit,
@@ -31,6 +32,12 @@ class SingleChoice(QuestionKind):
     field: ClassVar[FieldKind] = "radio"
     script: ClassVar[ScriptKind] = "choice"
     macro = "survey/types/choices.html"
+    example: ClassVar[dict[str, Any]] = {
+        "choices": [
+            {"id": "some", "label": dict.fromkeys(LANGUAGES, "Some"), "score": 0.5},
+            {"id": "all", "label": dict.fromkeys(LANGUAGES, "All"), "score": 1},
+        ]
+    }
 
     def problems(self, question: Question) -> list[str]:
         return [] if question.choices else [f"a {self.name} question needs choices"]
