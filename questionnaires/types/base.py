@@ -5,8 +5,9 @@ earns credit, how it reads as text (on the page and in the PDF), whether it coun
 progress, which kind of form field asks it, how the section page's script reads it, how demo
 data answers it, what the linter tells an author about it and what the export states about it.
 
-Everything here is pure Python: the app maps `field` to a WTForms field and `macro` to a template
-(`app/survey/fields.py`), and `script` is handed to `app/static/survey.js` as a data attribute.
+Everything here is pure Python: the app maps `field` to a WTForms field
+(`app/survey/forms.py: FIELD_MAKERS`), renders the question's inputs with the `answer` macro of
+the template `macro` names, and hands `script` to `app/static/survey.js` as a data attribute.
 """
 
 from __future__ import annotations
