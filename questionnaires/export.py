@@ -81,6 +81,7 @@ def json_schema() -> dict[str, Any]:
     names = {"enum": list(TYPES), "title": "QuestionType", "type": "string"}
     schema["$defs"]["QuestionType"] = names
     schema["$defs"]["Question"]["properties"]["type"] = {"$ref": "#/$defs/QuestionType"}
+    schema["$defs"] = dict(sorted(schema["$defs"].items()))  # in pydantic's order
     _tighten(schema)
     _level_keys(schema)
     schema.pop("title", None)
