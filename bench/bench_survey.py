@@ -111,7 +111,7 @@ def _add_clients() -> list[Plan]:
     choices = [
         q.id
         for q in section.questions()
-        if q.type.value in ("yes_no", "yes_no_partial") and q.show_if is None
+        if q.type in ("yes_no", "yes_no_partial") and q.show_if is None
     ]
     campaign_id = db.session.scalar(
         select(Campaign.id).where(Campaign.questionnaire_id == QUESTIONNAIRE)

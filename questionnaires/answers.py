@@ -9,22 +9,23 @@ conditions and reports only ever see these shapes:
 - text: a str (surrounding spaces removed); date: an ISO "YYYY-MM-DD" str
 - url: a tuple of distinct http(s) URLs
 - "n/a" where the question allows it; `None` (or a missing key) when unanswered
+
+Each type's rules, bounds included, live in its module of `questionnaires.types`.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import re
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from questionnaires.schema import LEVELS, NOT_APPLICABLE, Definition, NodeId, Question, QuestionType
+from questionnaires.schema import NOT_APPLICABLE, Definition, NodeId, Question
+from questionnaires.types import TYPES
+from questionnaires.types.base import AnswerError, AnswerValue
+from questionnaires.types.url import is_http_url
 from questionnaires.yamlio import (
     MAX_DEPTH,
     FileTooLarge,
@@ -34,23 +35,7 @@ from questionnaires.yamlio import (
     read_text,
 )
 
-AnswerValue = str | int | float | tuple[str, ...]
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_YES_NO = ("yes", "no")
-_YES_NO_PARTIAL = ("yes", "no", "partial")
-
-
-class AnswerError(ValueError):
-    """One answer that does not fit its question."""
-
-    def __init__(self, question_id: str, message: str, code: str = "", **params: Any) -> None:
-        self.question_id = question_id
-        self.message = message
-        # A stable name for the problem and its figures, for messages in the user's language.
-        self.code = code
-        self.params = params
-        super().__init__(f"{question_id}: {message}")
+__all__ = ["AnswerError", "AnswerValue", "is_http_url"]
 
 
 class AnswersError(ValueError):
@@ -72,144 +57,11 @@ def normalize_answer(question: Question, raw: Any) -> AnswerValue | None:
         if not question.not_applicable:
             raise AnswerError(question.id, "this question cannot be answered n/a", "not_applicable")
         return NOT_APPLICABLE
-    return _NORMALIZERS[question.type](question, raw)
+    return TYPES[question.type].normalize(question, raw)
 
 
 def _is_blank(raw: str | list[Any] | tuple[Any, ...]) -> bool:
     return not raw.strip() if isinstance(raw, str) else not raw
-
-
-def _fail(question: Question, message: str, code: str = "", **params: Any) -> AnswerError:
-    return AnswerError(question.id, message, code, **params)
-
-
-def _one_of(question: Question, raw: Any, allowed: tuple[str, ...]) -> str:
-    if isinstance(raw, str) and raw in allowed:
-        return raw
-    expected = ", ".join(f'"{a}"' for a in allowed)
-    raise _fail(question, f"expected one of {expected}, got {raw!r}", "choice")
-
-
-def _yes_no(question: Question, raw: Any) -> str:
-    return _one_of(question, raw, _YES_NO)
-
-
-def _yes_no_partial(question: Question, raw: Any) -> str:
-    return _one_of(question, raw, _YES_NO_PARTIAL)
-
-
-def _choice_id(question: Question, raw: Any) -> str:
-    if not isinstance(raw, str):
-        raise _fail(question, f"expected a choice id, got {raw!r}", "choice")
-    if question.choice(raw) is None:
-        known = ", ".join(c.id for c in question.choices or ())
-        raise _fail(question, f"{raw!r} is not one of its choices ({known})", "choice")
-    return raw
-
-
-def _multi_choice(question: Question, raw: Any) -> tuple[str, ...]:
-    if not isinstance(raw, list | tuple):
-        raise _fail(question, f"expected a list of choice ids, got {raw!r}")
-    chosen = {_choice_id(question, item) for item in raw}
-    # Definition order, so equal answers are equal values whatever order they were ticked in.
-    return tuple(c.id for c in question.choices or () if c.id in chosen)
-
-
-def _number(question: Question, raw: Any) -> int | float:
-    # bool is an int subclass in Python, but `true` is not a count of anything.
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
-        raise _fail(question, f"expected a number, got {raw!r}", "number")
-    if question.integer:
-        if raw != int(raw):
-            raise _fail(question, f"expected a whole number, got {raw!r}", "integer")
-        raw = int(raw)
-    if question.min is not None and raw < question.min:
-        raise _fail(
-            question, f"{raw} is below the minimum {question.min:g}", "min", limit=question.min
-        )
-    if question.max is not None and raw > question.max:
-        raise _fail(
-            question, f"{raw} is above the maximum {question.max:g}", "max", limit=question.max
-        )
-    return raw
-
-
-def _text(question: Question, raw: Any) -> str:
-    if not isinstance(raw, str):
-        raise _fail(question, f"expected text, got {raw!r}", "text")
-    text = raw.strip()
-    if question.min_length is not None and len(text) < question.min_length:
-        raise _fail(
-            question,
-            f"expected at least {question.min_length} characters",
-            "min_length",
-            limit=question.min_length,
-        )
-    if question.max_length is not None and len(text) > question.max_length:
-        raise _fail(
-            question,
-            f"expected at most {question.max_length} characters",
-            "max_length",
-            limit=question.max_length,
-            length=len(text),
-        )
-    return text
-
-
-def _date(question: Question, raw: Any) -> str:
-    # YAML reads an unquoted 2024-05-01 as a date; a timestamp (a datetime) is not a date answer.
-    if isinstance(raw, date) and not isinstance(raw, datetime):
-        return raw.isoformat()
-    if isinstance(raw, str) and _ISO_DATE.match(raw.strip()):
-        try:
-            return date.fromisoformat(raw.strip()).isoformat()
-        except ValueError:
-            pass
-    raise _fail(question, f"expected a date as YYYY-MM-DD, got {raw!r}", "date")
-
-
-def _urls(question: Question, raw: Any) -> tuple[str, ...]:
-    items = [raw] if isinstance(raw, str) else raw
-    if not isinstance(items, list | tuple):
-        raise _fail(question, f"expected a URL or a list of URLs, got {raw!r}", "url")
-    urls: list[str] = []
-    for item in items:
-        url = item.strip() if isinstance(item, str) else item
-        if not is_http_url(url):
-            raise _fail(question, f"expected an http(s) URL, got {item!r}", "url")
-        if url not in urls:
-            urls.append(url)
-    return tuple(urls)
-
-
-def is_http_url(value: Any) -> bool:
-    """An absolute http or https URL with a host and no spaces."""
-    if not isinstance(value, str) or any(c.isspace() for c in value):
-        return False
-    try:
-        parts = urlsplit(value)
-    except ValueError:  # e.g. an unbalanced [ in the host
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
-def _level(question: Question, raw: Any) -> int:
-    if isinstance(raw, bool) or not isinstance(raw, int) or raw not in LEVELS:
-        raise _fail(question, f"expected a level 0, 1, 2, 3 or 4, got {raw!r}", "level")
-    return raw
-
-
-_NORMALIZERS: dict[QuestionType, Callable[[Question, Any], AnswerValue]] = {
-    QuestionType.YES_NO: _yes_no,
-    QuestionType.YES_NO_PARTIAL: _yes_no_partial,
-    QuestionType.SINGLE_CHOICE: _choice_id,
-    QuestionType.MULTI_CHOICE: _multi_choice,
-    QuestionType.NUMBER: _number,
-    QuestionType.TEXT: _text,
-    QuestionType.DATE: _date,
-    QuestionType.URL: _urls,
-    QuestionType.LEVEL: _level,
-}
 
 
 def parse_answers(definition: Definition, mapping: Mapping[str, Any]) -> dict[str, AnswerValue]:

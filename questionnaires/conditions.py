@@ -141,5 +141,7 @@ def visible_among(
 
 
 def visible_question_ids(definition: Definition, answers: Mapping[str, Any]) -> frozenset[str]:
-    """The questions of `definition` that are shown for `answers`."""
-    return visible_among(((q.id, q.show_if) for q in definition.questions()), answers)
+    """The questions of `definition` that are shown for `answers` (by its compiled plan)."""
+    from questionnaires.plan import compiled
+
+    return compiled(definition).visible(answers)

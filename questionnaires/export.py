@@ -19,11 +19,11 @@ from questionnaires.schema import (
     Indicator,
     LevelTier,
     Question,
-    QuestionType,
     ScoreTier,
     Section,
     Text,
 )
+from questionnaires.types import TYPES
 
 #: Raised when the shape of `export_definition` changes incompatibly.
 FORMAT_VERSION = 1
@@ -77,6 +77,11 @@ def summary(definition: Definition) -> dict[str, Any]:
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a definition file, for editors that validate YAML as it is typed."""
     schema = Definition.model_json_schema(by_alias=True, mode="validation")
+    # The registered question types (the model accepts any name the registry knows).
+    names = {"enum": list(TYPES), "title": "QuestionType", "type": "string"}
+    schema["$defs"]["QuestionType"] = names
+    schema["$defs"]["Question"]["properties"]["type"] = {"$ref": "#/$defs/QuestionType"}
+    schema["$defs"] = dict(sorted(schema["$defs"].items()))  # in pydantic's order
     _tighten(schema)
     _level_keys(schema)
     schema.pop("title", None)
@@ -93,7 +98,7 @@ def _text(text: Text | None) -> dict[str, str] | None:
 
 def _tiers(definition: Definition) -> list[dict[str, Any]]:
     # Effective tiers, with the minimum of every parameter spelled out for the levels model.
-    parameters = [q.id for q in definition.questions() if q.type is QuestionType.LEVEL]
+    parameters = [q.id for q in definition.questions() if TYPES[q.type].is_parameter]
     effective: Sequence[ScoreTier | LevelTier] = definition.effective_tiers
     tiers: list[dict[str, Any]] = []
     for rank, tier in enumerate(effective, start=1):
@@ -130,11 +135,10 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
 
 def _question(q: Question) -> dict[str, Any]:
     # Every key is present for every type; options a type does not use are null.
-    number = q.type is QuestionType.NUMBER
     return {
         "id": q.id,
         "kind": "question",
-        "type": q.type.value,
+        "type": q.type,
         "text": _text(q.text),
         "help": _text(q.help),
         "weight": q.weight,
@@ -148,15 +152,14 @@ def _question(q: Question) -> dict[str, Any]:
             "help": _text(q.evidence.help),
         },
         "choices": [c.model_dump(mode="json") for c in q.choices] if q.choices else None,
-        "partial_score": q.partial_score if q.type is QuestionType.YES_NO_PARTIAL else None,
         "thresholds": [t.model_dump(mode="json") for t in q.thresholds] if q.thresholds else None,
         "min": q.min,
         "max": q.max,
-        "integer": q.integer if number else None,
         "unit": _text(q.unit),
         "min_length": q.min_length,
         "max_length": q.max_length,
         "levels": {str(k): _text(q.levels[k]) for k in sorted(q.levels)} if q.levels else None,
+        **TYPES[q.type].export(q),  # partial_score, integer
     }
 
 

@@ -20,7 +20,6 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from questionnaires.answers import AnswerError, normalize_answer
 from questionnaires.export import content_hash
 from questionnaires.schema import (
     LANGUAGES,
@@ -34,11 +33,11 @@ from questionnaires.schema import (
     LevelTier,
     Not,
     Question,
-    QuestionType,
     ScoreTier,
     Section,
     condition_references,
 )
+from questionnaires.types import TYPES
 from questionnaires.yamlio import FileTooLarge, YamlError, load_yaml, read_text
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -795,7 +794,7 @@ def _value_problem(compare: Compare, target: Question) -> str | None:
     if operator == "answered":
         return None
     if operator in ("gt", "gte", "lt", "lte"):
-        if target.type in (QuestionType.NUMBER, QuestionType.LEVEL):
+        if TYPES[target.type].compares_numbers:
             return None
         return f"`{operator}` compares numbers, but `{target.id}` is a {target.type} question"
     values = compare.operand if operator == "in_" else (compare.operand,)
@@ -811,55 +810,20 @@ def _value_problem(compare: Compare, target: Question) -> str | None:
 
 def _can_answer(question: Question, value: Any) -> bool:
     """Whether some answer to `question` equals `value` as conditions compare them."""
-    if question.type is QuestionType.MULTI_CHOICE:  # `equals` looks among the ticked choices
-        return isinstance(value, str) and question.choice(value) is not None
-    try:
-        answer = normalize_answer(question, value)
-    except AnswerError:
-        return False
-    if isinstance(answer, tuple):  # a list of URLs
-        return value in answer
-    if isinstance(value, bool) or isinstance(answer, bool):
-        return False
-    if isinstance(answer, int | float) and isinstance(value, int | float):
-        return answer == value
-    return type(answer) is type(value) and answer == value
+    return TYPES[question.type].can_equal(question, value)
 
 
 def _answers_hint(q: Question) -> str:
-    hints = {
-        QuestionType.YES_NO: "yes or no",
-        QuestionType.YES_NO_PARTIAL: "yes, no or partial",
-        QuestionType.LEVEL: "a level 0-4",
-        QuestionType.NUMBER: _number_hint(q),
-        QuestionType.DATE: "a date YYYY-MM-DD",
-        QuestionType.URL: "an http(s) URL",
-        QuestionType.TEXT: "text",
-    }
-    if q.type in hints:
-        return hints[q.type]
-    return "choices: " + ", ".join(c.id for c in q.choices or ())
-
-
-def _number_hint(q: Question) -> str:
-    low = f" from {q.min:g}" if q.min is not None else ""
-    high = f" up to {q.max:g}" if q.max is not None else ""
-    return ("a whole number" if q.integer else "a number") + low + high
+    return TYPES[q.type].answers_hint(q)
 
 
 def _question_issues(definition: Definition, placed: Sequence[_Placed]) -> Iterator[Issue]:
-    """Choice ids used twice, thresholds out of order, scoring the levels model cannot do."""
+    """Each type's own rules (`QuestionKind.lint`: choice ids used twice, thresholds out of
+    order, bounds beyond what answers may be), and scoring the levels model cannot do."""
     for q, loc in _questions(placed):
-        seen: set[str] = set()
-        for ci, choice in enumerate(q.choices or ()):
-            if choice.id in seen:
-                yield Issue(q.id, f"duplicate choice `{choice.id}`", (*loc, "choices", ci))
-            seen.add(choice.id)
-        minimums = [t.min for t in q.thresholds or ()]
-        if any(b <= a for a, b in pairwise(minimums)):
-            message = "thresholds must be listed by ascending `min`, each higher than the last"
-            yield Issue(q.id, message, (*loc, "thresholds"))
-        if definition.model == "levels" and q.is_scored and q.type is not QuestionType.LEVEL:
+        for message, where in TYPES[q.type].lint(q):
+            yield Issue(q.id, message, (*loc, *where))
+        if definition.model == "levels" and q.is_scored and not TYPES[q.type].is_parameter:
             message = (
                 "a levels definition scores level questions only; "
                 f"mark this {q.type} question `scored: false`"
@@ -897,7 +861,7 @@ def _score_tier_issues(tiers: Sequence[ScoreTier]) -> Iterator[Issue]:
 def _level_tier_issues(definition: Definition, tiers: Sequence[LevelTier]) -> Iterator[Issue]:
     """Minimums only for known parameters, and never lower in a higher tier."""
     questions = definition.question_index
-    parameters = [q for q in questions if questions[q].type is QuestionType.LEVEL]
+    parameters = [q for q in questions if TYPES[questions[q].type].is_parameter]
     for i, tier in enumerate(tiers):
         for key in tier.min_levels:
             if key not in parameters:

@@ -11,7 +11,16 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 #: The six official languages of the United Nations, in the UN's own order.
 LANGUAGES: tuple[str, ...] = ("ar", "zh", "en", "fr", "ru", "es")
@@ -47,6 +56,8 @@ class Text(Strict):
 
 
 class QuestionType(StrEnum):
+    """The names of the built-in question types (`questionnaires.types` holds every type)."""
+
     YES_NO = "yes_no"
     YES_NO_PARTIAL = "yes_no_partial"
     SINGLE_CHOICE = "single_choice"
@@ -58,17 +69,22 @@ class QuestionType(StrEnum):
     LEVEL = "level"
 
 
-#: Types that earn credit unless the definition says `scored: false`.
-SCORED_BY_DEFAULT = frozenset(
-    {
-        QuestionType.YES_NO,
-        QuestionType.YES_NO_PARTIAL,
-        QuestionType.SINGLE_CHOICE,
-        QuestionType.MULTI_CHOICE,
-        QuestionType.NUMBER,
-        QuestionType.LEVEL,
-    }
-)
+_BUILT_IN_NAMES = frozenset(t.value for t in QuestionType)
+
+
+def _registered_type(name: str) -> str:
+    from questionnaires.types import TYPES  # the types read this module
+
+    if name not in TYPES:
+        names = [f"'{n}'" for n in TYPES]
+        expected = " or ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
+        raise PydanticCustomError("enum", "Input should be {expected}", {"expected": expected})
+    # A built-in type's name as its QuestionType member, so `q.type is QuestionType.X` holds.
+    return QuestionType(name) if name in _BUILT_IN_NAMES else name
+
+
+#: A registered question type's name; the JSON Schema lists them (`export.json_schema`).
+TypeName = Annotated[str, AfterValidator(_registered_type), WithJsonSchema({"type": "string"})]
 
 
 class EvidenceRule(StrEnum):
@@ -177,7 +193,7 @@ def condition_references(condition: Condition) -> list[str]:
 
 class Question(Strict):
     id: NodeId
-    type: QuestionType
+    type: TypeName
     text: Text
     help: Text | None = None
     weight: Weight = 1.0
@@ -199,7 +215,11 @@ class Question(Strict):
 
     @property
     def is_scored(self) -> bool:
-        return self.scored if self.scored is not None else self.type in SCORED_BY_DEFAULT
+        if self.scored is not None:
+            return self.scored
+        from questionnaires.types import TYPES
+
+        return TYPES[self.type].scored_by_default
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((c for c in self.choices or () if c.id == choice_id), None)
@@ -211,29 +231,32 @@ class Question(Strict):
         return self
 
 
+#: Options some question types take, by group: a type lists the groups it takes (`options`).
+_OPTION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "choices": ("choices", ("choices",)),
+    "levels": ("level descriptions", ("levels",)),
+    "thresholds": ("thresholds, min or max", ("thresholds", "min", "max")),
+    "length": ("min_length or max_length", ("min_length", "max_length")),
+}
+
+
 def _type_problems(q: Question) -> list[str]:
-    """Options that only make sense for some question types."""
-    problems = []
-    has_choices = q.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTI_CHOICE)
-    if has_choices and not q.choices:
-        problems.append(f"a {q.type} question needs choices")
-    if not has_choices and q.choices is not None:
-        problems.append(f"a {q.type} question takes no choices")
-    if q.type is QuestionType.LEVEL and (q.levels is None or set(q.levels) != set(LEVELS)):
-        problems.append("a level question describes each level 0, 1, 2, 3 and 4")
-    if q.type is not QuestionType.LEVEL and q.levels is not None:
-        problems.append(f"a {q.type} question takes no level descriptions")
-    if q.type is QuestionType.NUMBER and q.is_scored and not q.thresholds:
-        problems.append("a scored number question needs thresholds")
-    if q.type is not QuestionType.NUMBER and (
-        q.thresholds or q.min is not None or q.max is not None
-    ):
-        problems.append(f"a {q.type} question takes no thresholds, min or max")
+    """What the question's type requires, and options it does not take."""
+    from questionnaires.types import TYPES
+
+    kind = TYPES[q.type]
+    problems = kind.problems(q)
+    for group, (words, keys) in _OPTION_GROUPS.items():
+        if group not in kind.options and any(_given(q, key) for key in keys):
+            problems.append(f"a {q.type} question takes no {words}")
     if q.min is not None and q.max is not None and q.min > q.max:
         problems.append("min is greater than max")
-    if q.type is not QuestionType.TEXT and (q.min_length is not None or q.max_length is not None):
-        problems.append(f"a {q.type} question takes no min_length or max_length")
     return problems
+
+
+def _given(q: Question, key: str) -> bool:
+    value = getattr(q, key)
+    return bool(value) if key == "thresholds" else value is not None
 
 
 class Indicator(Strict):

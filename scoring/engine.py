@@ -1,26 +1,21 @@
 """From a definition and normalised answers to a Profile. Rules: docs/scoring.md.
 
-Each definition is compiled once into a plan (flat question list, credit functions, tier tables),
+Scoring reads the definition's compiled plan (`questionnaires.plan`: questions in document
+order with their credit functions, visibility, tiers) and keeps beside it the outcomes it shares,
 so scoring an answer set is a single pass over plain tuples.
 """
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from questionnaires.conditions import Visibility
-from questionnaires.schema import (
-    NOT_APPLICABLE,
-    Definition,
-    LevelTier,
-    Question,
-    QuestionType,
-    ScoreTier,
-)
+from questionnaires.plan import Plan as DefinitionPlan
+from questionnaires.plan import PlannedIndicator, PlannedQuestion, compiled, credit_function
+from questionnaires.schema import NOT_APPLICABLE, Definition, LevelTier, Question, ScoreTier
+from questionnaires.types import TYPES
+from questionnaires.types.base import Credit
 from scoring.profile import (
     LEVEL_MAX,
     WEIGHTED_MAX,
@@ -34,8 +29,6 @@ from scoring.profile import (
     Tier,
 )
 
-Credit = Callable[[Any], float]
-
 
 class _QuestionPlan:
     """One question, compiled. A QuestionScore depends only on why the question did not count,
@@ -43,13 +36,12 @@ class _QuestionPlan:
 
     __slots__ = ("_fixed", "_memo", "_unanswered", "credit", "id", "indicator_index", "key")
 
-    def __init__(
-        self, question: Question, section_id: str, indicator_id: str, index: int, model: str
-    ) -> None:
+    def __init__(self, planned: PlannedQuestion) -> None:
+        question = planned.question
         self.id = question.id
-        self.indicator_index = index
-        self.credit = _credit_function(question, model)  # None: it never earns credit
-        self.key = (question.id, section_id, indicator_id, question.weight)
+        self.indicator_index = planned.indicator_index
+        self.credit = planned.credit  # None: it never earns credit
+        self.key = (question.id, planned.section_id, planned.indicator_id, question.weight)
         reasons: tuple[Reason, ...] = ("not_scored", "hidden", "not_applicable")
         self._fixed = {
             (reason, answered): QuestionScore(*self.key, None, False, answered, reason)
@@ -77,18 +69,11 @@ class _QuestionPlan:
 
 
 @dataclass(frozen=True, slots=True)
-class _IndicatorPlan:
-    id: str
-    weight: float
-    section_index: int
-
-
-@dataclass(frozen=True, slots=True)
 class _Plan:
     definition: Definition
     questions: tuple[_QuestionPlan, ...]
-    visibility: Visibility | None  # None when no question has a condition
-    indicators: tuple[_IndicatorPlan, ...]
+    compiled: DefinitionPlan
+    indicators: tuple[PlannedIndicator, ...]
     sections: tuple[str, ...]
     section_indicators: tuple[tuple[int, ...], ...]
     tiers: tuple[Tier, ...]
@@ -96,28 +81,12 @@ class _Plan:
     level_tiers: tuple[LevelTier, ...]  # levels model, aligned with `tiers`
 
 
-class _ByIdentity:
-    """Keys the plan cache by the definition object itself: definitions are frozen, and hashing a
-    whole definition tree on every call would cost more than scoring it."""
-
-    __slots__ = ("definition",)
-
-    def __init__(self, definition: Definition) -> None:
-        self.definition = definition
-
-    def __hash__(self) -> int:
-        return id(self.definition)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _ByIdentity) and other.definition is self.definition
-
-
 def score(
     definition: Definition, answers: Mapping[str, Any], country: str | None = None
 ) -> Profile:
     """The profile of `answers` (question id -> normalised value, as `parse_answers` returns)."""
-    plan = _compile(_ByIdentity(definition))
-    hidden = plan.visibility.hidden(answers) if plan.visibility else frozenset()
+    plan = _plan_of(definition)
+    hidden = plan.compiled.hidden(answers)
     get = answers.get
     questions = tuple([q.outcome(get(q.id), hidden) for q in plan.questions])
     if definition.model == "weighted":
@@ -239,7 +208,7 @@ def _mean_level(parameters: list[ParameterScore]) -> float:
     return sum(levels) / len(levels) if levels else 0.0
 
 
-def _level_indicator(ind: _IndicatorPlan, parameters: list[ParameterScore]) -> IndicatorScore:
+def _level_indicator(ind: PlannedIndicator, parameters: list[ParameterScore]) -> IndicatorScore:
     mean = _mean_level(parameters) if parameters else None
     return IndicatorScore(ind.id, ind.weight, mean, len(parameters))
 
@@ -276,89 +245,49 @@ def _gaps(plan: _Plan, tier: Tier, counted: list[ParameterScore]) -> tuple[Gap, 
     return tuple(gaps)
 
 
-# --- Compiling a definition ---
+# --- What scoring keeps beside a definition's plan ---
 
 
-@lru_cache(maxsize=64)
-def _compile(key: _ByIdentity) -> _Plan:
-    definition = key.definition
-    questions: list[_QuestionPlan] = []
-    indicators: list[_IndicatorPlan] = []
-    section_indicators: list[tuple[int, ...]] = []
-    for s_index, section in enumerate(definition.sections):
-        members = []
-        for indicator in section.indicators:
-            members.append(len(indicators))
-            indicators.append(_IndicatorPlan(indicator.id, indicator.weight, s_index))
-            questions += [
-                _QuestionPlan(q, section.id, indicator.id, members[-1], definition.model)
-                for q in indicator.questions
-            ]
-        section_indicators.append(tuple(members))
-    conditions = [(q.id, q.show_if) for q in definition.questions()]
-    tiers: tuple[ScoreTier | LevelTier, ...] = definition.effective_tiers
+def _scoring_plan(plan: DefinitionPlan) -> _Plan:
+    tiers: tuple[ScoreTier | LevelTier, ...] = plan.tiers
     return _Plan(
-        definition=definition,
-        questions=tuple(questions),
-        visibility=Visibility(conditions) if any(c for _, c in conditions) else None,
-        indicators=tuple(indicators),
-        sections=tuple(s.id for s in definition.sections),
-        section_indicators=tuple(section_indicators),
+        definition=plan.definition,
+        questions=tuple(_QuestionPlan(q) for q in plan.questions),
+        compiled=plan,
+        indicators=plan.indicators,
+        sections=plan.section_ids,
+        section_indicators=plan.section_indicators,
         tiers=tuple(Tier(rank, t.id, t.name) for rank, t in enumerate(tiers, start=1)),
         score_minimums=tuple(t.min_score for t in tiers if isinstance(t, ScoreTier)),
         level_tiers=tuple(t for t in tiers if isinstance(t, LevelTier)),
     )
 
 
+def _plan_of(definition: Definition) -> _Plan:
+    compiled_plan = compiled(definition)
+    plan: _Plan = compiled_plan.derived("scoring", lambda: _scoring_plan(compiled_plan))
+    return plan
+
+
+class _ByIdentity:
+    """A definition as `_compile` takes it (kept for callers of the former plan cache)."""
+
+    __slots__ = ("definition",)
+
+    def __init__(self, definition: Definition) -> None:
+        self.definition = definition
+
+
+def _compile(key: _ByIdentity) -> _Plan:
+    """The scoring plan of a definition: its compiled plan and what scoring keeps beside it."""
+    return _plan_of(key.definition)
+
+
 def _credit_function(question: Question, model: str) -> Credit | None:
-    """How an answer (never None or n/a here) turns into credit 0..1; None if it earns none."""
-    if not question.is_scored or (model == "levels" and question.type is not QuestionType.LEVEL):
-        return None
-    # Text, date and url questions a definition chose to score earn full credit for an answer.
-    return _CREDIT_BUILDERS.get(question.type, _answered_credit)(question)
-
-
-def _yes_no_credit(question: Question) -> Credit:
-    table = {"yes": 1.0, "no": 0.0, "partial": question.partial_score}
-    return lambda value: table.get(value, 0.0)
-
-
-def _single_choice_credit(question: Question) -> Credit:
-    scores = {c.id: c.score for c in question.choices or ()}
-    return lambda value: scores.get(value, 0.0)
-
-
-def _multi_choice_credit(question: Question) -> Credit:
-    scores = {c.id: c.score for c in question.choices or ()}
-    return lambda value: min(1.0, sum(scores.get(v, 0.0) for v in value))
-
-
-def _level_credit(question: Question) -> Credit:
-    return lambda value: value / LEVEL_MAX
-
-
-def _answered_credit(question: Question) -> Credit:
-    return lambda value: 1.0
+    """How an answer turns into credit in `model`: the question type's (`questionnaires.types`)."""
+    return credit_function(question, model)
 
 
 def _threshold_credit(question: Question) -> Credit:
-    # Sorted by minimum; equal minimums keep the best score, so order in the file never matters.
-    ordered = sorted(question.thresholds or (), key=lambda t: (t.min, t.score))
-    mins = [t.min for t in ordered]
-    scores = [t.score for t in ordered]
-
-    def credit(value: float) -> float:
-        index = bisect.bisect_right(mins, value)
-        return scores[index - 1] if index else 0.0
-
-    return credit
-
-
-_CREDIT_BUILDERS: dict[QuestionType, Callable[[Question], Credit]] = {
-    QuestionType.YES_NO: _yes_no_credit,
-    QuestionType.YES_NO_PARTIAL: _yes_no_credit,
-    QuestionType.SINGLE_CHOICE: _single_choice_credit,
-    QuestionType.MULTI_CHOICE: _multi_choice_credit,
-    QuestionType.NUMBER: _threshold_credit,
-    QuestionType.LEVEL: _level_credit,
-}
+    """A number question's credit by its thresholds."""
+    return TYPES["number"].credit(question)

@@ -6,13 +6,14 @@ Used by the demo data and the benchmarks, so figures look like a real survey rat
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from typing import Any
 
-from questionnaires.conditions import visible_question_ids
-from questionnaires.schema import NOT_APPLICABLE, Definition, Question, QuestionType
+from questionnaires.plan import compiled
+from questionnaires.schema import NOT_APPLICABLE, Definition, Question
+from questionnaires.types import TYPES
+from questionnaires.types.url import SAMPLE_LINK
 
-SAMPLE_LINK = "https://www.example.gov/cybersecurity/{}"
+__all__ = ["SAMPLE_LINK", "generate_answers"]
 
 
 def generate_answers(
@@ -24,8 +25,9 @@ def generate_answers(
     Questions are answered in document order, so follow-up questions appear as they would.
     """
     answers: dict[str, Any] = {}
+    plan = compiled(definition)
     for question in definition.questions():
-        if question.id not in visible_question_ids(definition, answers):
+        if question.show_if is not None and question.id in plan.hidden(answers):
             continue
         if rng.random() > completeness:
             continue
@@ -43,61 +45,4 @@ def _leaning(maturity: float, rng: random.Random) -> float:
 def _answer(question: Question, p: float, rng: random.Random) -> Any:
     if question.not_applicable and rng.random() < 0.03:
         return NOT_APPLICABLE
-    return _ANSWERERS[question.type](question, p, rng)
-
-
-def _yes_no(question: Question, p: float, rng: random.Random) -> str:
-    if question.type is QuestionType.YES_NO_PARTIAL and abs(p - 0.5) < 0.15:
-        return "partial"
-    return "yes" if rng.random() < p else "no"
-
-
-def _single(question: Question, p: float, _rng: random.Random) -> str:
-    choices = sorted(question.choices or (), key=lambda c: c.score)
-    return choices[min(len(choices) - 1, int(p * len(choices)))].id
-
-
-def _multi(question: Question, p: float, rng: random.Random) -> list[str]:
-    choices = question.choices or ()
-    ticked = [c.id for c in choices if c.score > 0 and rng.random() < p]
-    return ticked or [min(choices, key=lambda c: c.score).id]  # "none of these", when offered
-
-
-def _number(question: Question, p: float, rng: random.Random) -> int | float:
-    thresholds = sorted(question.thresholds or (), key=lambda t: t.min)
-    top = thresholds[-1].min * 1.5 if thresholds else (question.max or 100)
-    low = question.min or 0
-    value = low + (top - low) * p * rng.uniform(0.7, 1.1)
-    if question.max is not None:
-        value = min(value, question.max)
-    return round(value) if question.integer or not thresholds else round(value, 1)
-
-
-def _text(question: Question, p: float, _rng: random.Random) -> str:
-    text = "Details are available from the national authority."
-    return text[: question.max_length] if question.max_length else text
-
-
-def _date(_question: Question, _p: float, rng: random.Random) -> str:
-    return f"{rng.randint(2012, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-
-
-def _url(question: Question, _p: float, _rng: random.Random) -> list[str]:
-    return [SAMPLE_LINK.format(question.id.replace(".", "/"))]
-
-
-def _level(_question: Question, p: float, rng: random.Random) -> int:
-    return max(0, min(4, round(p * 4 + rng.uniform(-0.6, 0.6))))
-
-
-_ANSWERERS: dict[QuestionType, Callable[[Question, float, random.Random], Any]] = {
-    QuestionType.YES_NO: _yes_no,
-    QuestionType.YES_NO_PARTIAL: _yes_no,
-    QuestionType.SINGLE_CHOICE: _single,
-    QuestionType.MULTI_CHOICE: _multi,
-    QuestionType.NUMBER: _number,
-    QuestionType.TEXT: _text,
-    QuestionType.DATE: _date,
-    QuestionType.URL: _url,
-    QuestionType.LEVEL: _level,
-}
+    return TYPES[question.type].sample(question, p, rng)

@@ -23,7 +23,7 @@ from app.campaigns.models import Campaign
 from app.countries.models import Country
 from app.jobs import operations
 from app.jobs.models import Job, JobKind, JobStatus
-from app.jobs.runners import Plan, Step, enqueue_after_commit
+from app.jobs.runners import PartialFailure, Plan, Step, enqueue_after_commit
 from app.jobs.worker import task_context
 from app.survey.models import Submission
 from app.transactions import reading, transactional
@@ -134,20 +134,30 @@ def _scorecard(submission_id: int, lang: str) -> Path:
 
 def render_chunk(job_id: int, lang: str, submission_ids: list[int]) -> int:
     """Render (or find cached) these scorecards; returns how many. Stops early, without error,
-    when the job was failed meanwhile; fails the job when a scorecard cannot be rendered."""
+    when the job was failed meanwhile. A scorecard that cannot be rendered is logged and left
+    for `assemble`, which leaves it out of the ZIP: one country never costs the others theirs."""
     with task_context():
         if not _in_transaction(operations.start_job, job_id):
             return 0
+        failures: list[str] = []
         for count, submission_id in enumerate(submission_ids, start=1):
-            try:
-                _scorecard(submission_id, lang)
-            except Exception as exc:
-                message = f"Submission {submission_id}: {type(exc).__name__}: {exc}"
-                _in_transaction(operations.fail_job, job_id, message)
-                raise
+            _pdf, failure = _try_scorecard(job_id, submission_id, lang)
+            failures += [failure] if failure else []
             if not _in_transaction(operations.add_progress, job_id, 1):
                 return count
+        if failures:
+            # The task did not do all it was given; the job goes on (`assemble` reports).
+            raise PartialFailure("; ".join(failures))
         return len(submission_ids)
+
+
+def _try_scorecard(job_id: int, submission_id: int, lang: str) -> tuple[Path | None, str]:
+    """The scorecard's PDF, or None and why (logged) if it cannot be rendered."""
+    try:
+        return _scorecard(submission_id, lang), ""
+    except Exception as exc:
+        logger.exception("Job %s: the scorecard of submission %s failed", job_id, submission_id)
+        return None, f"Submission {submission_id}: {type(exc).__name__}: {exc}"
 
 
 def assemble(job_id: int) -> str | None:
@@ -167,31 +177,46 @@ def _assemble(job_id: int) -> str | None:
     prepared = _reading(_prepare_zip, job_id)
     if prepared is None:
         return None
-    names, lang, target = prepared
+    ids, names, lang, target = prepared
     entries: list[tuple[str, Path]] = []
-    for index, (submission_id, name) in enumerate(names.items()):
+    left_out: list[int] = []
+    failures: list[str] = []
+    for index, submission_id in enumerate(ids):
         if index % _ZIP_HEARTBEAT_EVERY == 0 and not _in_transaction(operations.heartbeat, job_id):
             return None
-        entries.append((name, _scorecard(submission_id, lang)))
+        name = names.get(submission_id)
+        pdf, failure = _try_scorecard(job_id, submission_id, lang)
+        if pdf is None or name is None:
+            left_out.append(submission_id)
+            failures.append(failure or f"Submission {submission_id}: not found")
+        else:
+            entries.append((name, pdf))
+    if not entries:  # nothing to pack: the job failed, and says why
+        _in_transaction(operations.fail_job, job_id, "; ".join(failures))
+        return None
     operations.write_atomically(target, lambda path: write_zip(path, entries))
-    if not _in_transaction(operations.finish_job, job_id, target):
+    if not _in_transaction(operations.finish_job, job_id, target, left_out):
         target.unlink(missing_ok=True)
         return None
     logger.info("Job %s: %s scorecards packed into %s", job_id, len(entries), target)
+    if left_out:
+        logger.warning("Job %s: submissions left out of the ZIP: %s", job_id, left_out)
     return str(target)
 
 
-def _prepare_zip(job_id: int) -> tuple[dict[int, str], str, Path] | None:
-    """The ZIP's entry names, language and path; None unless the job is running."""
+def _prepare_zip(job_id: int) -> tuple[list[int], dict[int, str], str, Path] | None:
+    """The job's submissions, the ZIP's entry names, language and path; None unless the job is
+    running."""
     job = operations.get_job(job_id)
     if job is None or job.status is not JobStatus.RUNNING:
         return None
     campaign = db.session.get(Campaign, job.parameters["campaign_id"])
     assert campaign is not None  # noqa: S101 - campaigns are never deleted
     lang = job.parameters["lang"]
-    names = entry_names(campaign, job.parameters["submission_ids"], lang)
+    ids: list[int] = job.parameters["submission_ids"]
+    names = entry_names(campaign, ids, lang)
     target = operations.result_folder(job_id) / zip_name(campaign, lang, job.parameters)
-    return names, lang, target
+    return ids, names, lang, target
 
 
 def entry_names(campaign: Campaign, ids: list[int], lang: str) -> dict[int, str]:

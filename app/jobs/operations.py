@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -150,15 +151,25 @@ def add_progress(job_id: int, done: int = 1) -> bool:
     )
 
 
-def finish_job(job_id: int, result: Path) -> bool:
-    """Done, with its file; earlier results of the same key are deleted, having been replaced."""
+def finish_job(job_id: int, result: Path, left_out: Sequence[int] = ()) -> bool:
+    """Done, with its file; earlier results of the same key are deleted, having been replaced.
+
+    `left_out`: the submissions whose scorecard could not be rendered, kept in the job's
+    parameters (`left_out`) for its page to name.
+    """
     relative = result.relative_to(results_root()).as_posix()
     now = utcnow()
+    extra: dict[str, Any] = {}
+    if left_out:
+        job = db.session.get(Job, job_id)
+        parameters = job.parameters if job is not None else {}
+        extra["parameters"] = {**parameters, "left_out": list(left_out)}
     finished = _update_active(
         job_id,
         (JobStatus.RUNNING,),
         status=JobStatus.DONE,
         result_path=relative,
+        **extra,
         progress_done=Job.progress_total,
         heartbeat_dt=now,
         finished_dt=now,

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from app import db
 from app.auth.models import User
 from app.campaigns.models import Campaign
-from app.i18n import ngettext
+from app.countries.models import Country
+from app.i18n import current_language, ngettext
 from app.jobs.models import Job, JobKind
 from app.permissions import may_view_job
 from app.survey.models import Submission, SubmissionStatus
@@ -61,3 +62,18 @@ def recent_jobs(user: User) -> list[JobRow]:
     rows = db.session.execute(select(Campaign.id, Campaign.title).where(Campaign.id.in_(ids)))
     titles: dict[int, str] = {row.id: row.title for row in rows}
     return [JobRow(job, titles.get(int(job.parameters["campaign_id"]), "")) for job in visible]
+
+
+def left_out_countries(job: Job) -> list[str]:
+    """The names of the countries whose scorecard a finished job could not put in its ZIP, in
+    the page's language."""
+    ids = job.parameters.get("left_out") or []
+    if not ids:
+        return []
+    countries = db.session.scalars(
+        select(Country)
+        .join(Submission, Submission.country_id == Country.id)
+        .where(Submission.id.in_(ids))
+    )
+    lang = current_language()
+    return sorted(country.name(lang) for country in countries)

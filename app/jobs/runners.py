@@ -44,6 +44,11 @@ BROKEN_POOL_ERROR = "A worker process stopped unexpectedly."
 ProgressCallback = Callable[[int], None]
 
 
+class PartialFailure(Exception):  # noqa: N818 - a step's outcome, not an error of the job
+    """A step did what it could and failed part of its work; the job goes on, and its final
+    step reports what is missing (a runner that sees this does not fail the job)."""
+
+
 @dataclass(frozen=True)
 class Step:
     """One task for a worker: a module-level function and its arguments (ids and primitives)."""
@@ -148,10 +153,13 @@ class LocalRunner:
             plan = transactional(load_plan)(job_id, 1)
             if plan is None or not transactional(operations.start_job)(job_id):
                 return
+        partial: list[PartialFailure] = []
         try:
             pool = self._executor(app)
-            if self._run_steps(app, pool, plan, on_progress) and plan.final is not None:
-                pool.submit(plan.final.func, *plan.final.args).result()
+            if self._run_steps(app, pool, plan, on_progress, partial) and plan.final is not None:
+                result = pool.submit(plan.final.func, *plan.final.args).result()
+                if partial and result is None:  # the final step failed the job: say why
+                    raise partial[0]
         except BrokenProcessPool:
             self._discard_pool()
             self._fail(app, job_id, BROKEN_POOL_ERROR)
@@ -166,8 +174,10 @@ class LocalRunner:
         pool: concurrent.futures.ProcessPoolExecutor,
         plan: Plan,
         on_progress: ProgressCallback | None,
+        partial: list[PartialFailure],
     ) -> bool:
-        """Run every step; False if the job was failed meanwhile (the rest is cancelled)."""
+        """Run every step; False if the job was failed meanwhile (the rest is cancelled).
+        Steps that did part of their work are listed in `partial`."""
         futures: dict[concurrent.futures.Future[Any], Step] = {
             pool.submit(step.func, *step.args): step for step in plan.steps
         }
@@ -179,7 +189,10 @@ class LocalRunner:
                     pending, timeout=HEARTBEAT_EVERY, return_when="FIRST_COMPLETED"
                 )
                 for future in done:
-                    future.result()
+                    try:
+                        future.result()
+                    except PartialFailure as exc:
+                        partial.append(exc)
                     if on_progress is not None:
                         on_progress(futures[future].items)
                 if time.monotonic() - last_beat >= HEARTBEAT_EVERY:

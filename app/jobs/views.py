@@ -110,6 +110,7 @@ def job(job_id: int) -> ResponseReturnValue:
         message=status_message(job),
         has_file=operations.result_file(job) is not None,
         show_error=may_see_job_errors(user),
+        left_out=queries.left_out_countries(job),
     )
 
 
@@ -152,6 +153,14 @@ def status_message(job: Job, status: JobStatus | None = None) -> str:
     if status is JobStatus.DONE:
         if job.result_path is None:
             return _("This file was replaced by a newer one. Ask for the scorecards again.")
+        left_out = len(job.parameters.get("left_out", ()))
+        if left_out:
+            return _(
+                "Ready: %(done)s of %(total)s scorecards in one ZIP file; the others could not "
+                "be prepared.",
+                done=total - left_out,
+                total=total,
+            )
         return _("Ready: %(total)s scorecards in one ZIP file.", total=total)
     return _("The scorecards could not be prepared. Ask for them again in a moment.")
 

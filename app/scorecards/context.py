@@ -21,27 +21,30 @@ from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
 from app.scorecards import charts
-from questionnaires.conditions import visible_question_ids
+from questionnaires.plan import compiled
 from questionnaires.schema import (
     NOT_APPLICABLE,
     Definition,
     EvidenceRule,
     Question,
-    QuestionType,
     ScoreTier,
     Section,
 )
+from questionnaires.types import TYPES, Shown
+from questionnaires.types.text import SHOWN_TEXT_LENGTH
 from scoring import Benchmark, GroupBenchmark, Profile, highlights, score
 from scoring.benchmark import Stats
 
 #: Statuses whose figures are official: no "draft" watermark.
 OFFICIAL_STATUSES = frozenset({"validated", "published"})
 #: A longer text answer is cut in the appendix: the PDF shows answers, not documents.
-MAX_TEXT_ANSWER = 1500
+MAX_TEXT_ANSWER = SHOWN_TEXT_LENGTH
 #: Indicators listed under "what would raise the total most".
 SHOWN_GAINS = 5
 
-AnswerKind = Literal["none", "not_applicable", "yes", "no", "partial", "level", "text"]
+#: An answer in the appendix: a kind the template translates (none, not_applicable, yes, no,
+#: partial, level) or lines of text; each question type makes its own (`QuestionKind.shown`).
+ShownAnswer = Shown
 
 
 def _today() -> dt.date:
@@ -132,13 +135,6 @@ class Change:
     now: str
     difference: str
     trend: Literal["up", "down", "same"]
-
-
-@dataclass(frozen=True, slots=True)
-class ShownAnswer:
-    kind: AnswerKind
-    lines: tuple[str, ...] = ()  # the answer as text (choices, numbers, dates, text, links)
-    cut: bool = False  # a long text shortened to MAX_TEXT_ANSWER characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,7 +437,7 @@ def _change(earlier: EarlierResult | None, profile: Profile, fmt: _Format) -> Ch
 
 
 def _appendix(data: ScorecardData, fmt: _Format) -> tuple[AppendixSection, ...]:
-    visible = visible_question_ids(data.definition, data.answers)
+    visible = compiled(data.definition).visible(data.answers)
     return tuple(
         AppendixSection(
             section.title.get(fmt.lang), _appendix_rows(data, s_no, section, visible, fmt)
@@ -477,35 +473,7 @@ def shown_answer(question: Question, value: Any, fmt: _Format) -> ShownAnswer:
         return ShownAnswer("none")
     if value == NOT_APPLICABLE:
         return ShownAnswer("not_applicable")
-    yes_no = question.type in (QuestionType.YES_NO, QuestionType.YES_NO_PARTIAL)
-    if yes_no and value in ("yes", "no", "partial"):
-        return ShownAnswer(value)
-    if question.type is QuestionType.LEVEL:
-        return ShownAnswer("level", (str(value),))
-    if question.type is QuestionType.TEXT:
-        return _text_answer(str(value))
-    return ShownAnswer("text", _answer_lines(question, value, fmt))
-
-
-def _answer_lines(question: Question, value: Any, fmt: _Format) -> tuple[str, ...]:
-    items = list(value) if isinstance(value, list | tuple) else [value]
-    match question.type:
-        case QuestionType.SINGLE_CHOICE | QuestionType.MULTI_CHOICE:
-            return tuple(c.label.get(fmt.lang) if (c := question.choice(v)) else v for v in items)
-        case QuestionType.NUMBER:
-            unit = f" {question.unit.get(fmt.lang)}" if question.unit else ""
-            return (fmt.number(value) + unit,)
-        case QuestionType.DATE:
-            return (fmt.date(dt.date.fromisoformat(str(value))),)
-    return tuple(str(item) for item in items)
-
-
-def _text_answer(text: str) -> ShownAnswer:
-    cut = len(text) > MAX_TEXT_ANSWER
-    if cut:
-        text = text[:MAX_TEXT_ANSWER].rstrip()
-    lines = tuple(line for line in text.splitlines() if line.strip())
-    return ShownAnswer("text", lines or (text,), cut)
+    return TYPES[question.type].shown(question, value, fmt)
 
 
 # --- Levels model: the colour-coded grid of parameters ---

@@ -24,37 +24,54 @@
     return Array.from(form.querySelectorAll(".question[data-question]"));
   }
 
+  // How each question type's answer is read: the page names it per block (data-read, from the
+  // type's `script` in questionnaires/types), so the values match the server's normal form.
+  const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+  const readers = {
+    choice: (inputs) => checkedValue(inputs),
+    level: (inputs) => {
+      const value = checkedValue(inputs);
+      return value === null || value === "n/a" ? value : Number(value);
+    },
+    choices: (inputs) => {
+      const chosen = inputs.filter((i) => i.checked).map((i) => i.value);
+      return chosen.length ? chosen : null;
+    },
+    number: (inputs) => {
+      const text = inputs[0].value.trim();
+      if (!text) return null;
+      const digits = text.replace(/[ \u00a0]/g, "").replace(/,/g, ".");
+      return NUMBER.test(digits) ? Number(digits) : text;
+    },
+    text: (inputs) => inputs[0].value.trim() || null,
+    lines: (inputs) => {
+      const lines = inputs[0].value.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+      return lines.length ? Array.from(new Set(lines)) : null;
+    },
+  };
+
+  function checkedValue(inputs) {
+    const chosen = inputs.find((i) => i.checked);
+    return chosen ? chosen.value : null;
+  }
+
   function valueOf(block) {
     const id = block.dataset.question;
     const na = form.elements.namedItem(id + ":na");
     if (na && na.checked) return "n/a";
     const inputs = Array.from(block.querySelectorAll("[name='" + CSS.escape(id) + "']"));
     if (!inputs.length) return null;
-    const type = block.dataset.type;
-    if (type === "multi_choice") {
-      const chosen = inputs.filter((i) => i.checked).map((i) => i.value);
-      return chosen.length ? chosen : null;
-    }
-    if (inputs[0].type === "radio") {
-      const chosen = inputs.find((i) => i.checked);
-      if (!chosen) return null;
-      return type === "level" && chosen.value !== "n/a" ? Number(chosen.value) : chosen.value;
-    }
-    const text = inputs[0].value.trim();
-    if (!text) return null;
-    if (type === "number") {
-      const number = Number(text.replace(/[\s\u00a0]/g, "").replace(",", "."));
-      return Number.isFinite(number) ? number : text;
-    }
-    return text;
+    const read = readers[block.dataset.read] || readers.text;
+    return read(inputs);
   }
 
   function isNumber(v) {
     return typeof v === "number" && Number.isFinite(v);
   }
 
+  // Numbers by value (2 equals 2.0), text exactly; no answer is a boolean, so `equals: true`
+  // holds for none.
   function equal(value, operand) {
-    if (typeof value === "boolean" || typeof operand === "boolean") return value === operand;
     return value === operand;
   }
 
@@ -85,9 +102,13 @@
     return compare(cond, answers);
   }
 
+  // Answers of earlier sections that conditions on this page read (those shown), as the server
+  // has them.
+  const earlier = JSON.parse(form.dataset.answers || "{}");
+
   // Conditions only look at earlier questions; an answer to a hidden question counts as none.
   function applyConditions() {
-    const seen = {};
+    const seen = Object.assign({}, earlier);
     for (const block of questionBlocks()) {
       const raw = block.dataset.showIf;
       const visible = !raw || evaluate(JSON.parse(raw), seen);

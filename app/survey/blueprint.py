@@ -38,3 +38,13 @@ def status_label(status: object) -> str:
     from app.survey.display import status_text
 
     return status_text(str(status))
+
+
+@bp.app_template_global()
+def question_kind(question: object) -> object:
+    """The question's type (`questionnaires.types`): its `macro` and `script` for the page."""
+    from questionnaires.schema import Question
+    from questionnaires.types import TYPES
+
+    assert isinstance(question, Question)  # noqa: S101 - templates pass definition questions
+    return TYPES[question.type]

@@ -10,7 +10,8 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from app.i18n import _, current_language
-from questionnaires.schema import NOT_APPLICABLE, Question, QuestionType
+from questionnaires.schema import NOT_APPLICABLE, Question
+from questionnaires.types import TYPES
 
 
 def display_value(question: Question, value: Any, lang: str) -> str:
@@ -24,21 +25,7 @@ def display_value(question: Question, value: Any, lang: str) -> str:
 
 
 def _display(question: Question, value: Any, lang: str) -> str:
-    match question.type:
-        case QuestionType.YES_NO | QuestionType.YES_NO_PARTIAL:
-            # i18n: answers to a yes/no question, as shown in lists and comparisons
-            return {"yes": _("Yes"), "no": _("No"), "partial": _("Partially")}.get(
-                value, str(value)
-            )
-        case QuestionType.SINGLE_CHOICE | QuestionType.MULTI_CHOICE:
-            chosen = [value] if isinstance(value, str) else list(value)
-            labels = [(c.label.get(lang) if (c := question.choice(v)) else v) for v in chosen]
-            return "; ".join(labels)
-        case QuestionType.LEVEL:
-            return _("Level %(n)s", n=value)
-        case QuestionType.URL:
-            return "\n".join(value) if isinstance(value, list | tuple) else str(value)
-    return str(value)
+    return TYPES[question.type].display(question, value, lang, _)
 
 
 def status_text(status: str) -> str:

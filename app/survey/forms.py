@@ -2,6 +2,8 @@
 
 Fields only collect what the browser sends; `questionnaires.answers.normalize_answer` decides
 what is a valid answer, so the web form, the API and the command line accept exactly the same.
+Each question type names the kind of field that asks it (`questionnaires.types`); `FIELD_MAKERS`
+below makes each kind.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from wtforms.widgets import CheckboxInput, ListWidget, RadioInput, TextInput
 from app.forms import AppForm
 from app.i18n import _, _l
 from questionnaires.answers import AnswerError, AnswerValue, normalize_answer
-from questionnaires.schema import NOT_APPLICABLE, Definition, Question, QuestionType, Section
+from questionnaires.schema import NOT_APPLICABLE, Definition, Question, Section
+from questionnaires.types import TYPES
 
 NA_SUFFIX = ":na"
 
@@ -138,7 +141,7 @@ class SectionForm(AppForm):
             and self[question.id + NA_SUFFIX].data
         ):
             return NOT_APPLICABLE
-        return _RAW[question.type](self[question.id].data)
+        return TYPES[question.type].from_form(self[question.id].data)
 
     def answer_values(self) -> dict[str, AnswerValue | None]:
         """Normal-form values of the form's questions; field errors added where one is invalid."""
@@ -158,43 +161,6 @@ class SectionForm(AppForm):
         return ok
 
 
-def _text_or_none(data: Any) -> Any:
-    return data if data not in (None, "None") else None
-
-
-def _number(data: Any) -> Any:
-    """Digits as typed anywhere: '1 200', '1,5' (decimal comma) and '12.5' are all numbers."""
-    if data is None or not str(data).strip():
-        return None
-    text = str(data).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        return str(data)  # normalize_answer reports it as "not a number"
-    return int(number) if number.is_integer() and "." not in text else number
-
-
-def _level(data: Any) -> Any:
-    return int(data) if isinstance(data, str) and data.isdigit() else _text_or_none(data)
-
-
-def _lines(data: Any) -> list[str]:
-    return [line.strip() for line in str(data or "").splitlines() if line.strip()]
-
-
-_RAW: dict[QuestionType, Callable[[Any], Any]] = {
-    QuestionType.YES_NO: _text_or_none,
-    QuestionType.YES_NO_PARTIAL: _text_or_none,
-    QuestionType.SINGLE_CHOICE: _text_or_none,
-    QuestionType.MULTI_CHOICE: lambda data: list(data or []),
-    QuestionType.NUMBER: _number,
-    QuestionType.TEXT: _text_or_none,
-    QuestionType.DATE: _text_or_none,
-    QuestionType.URL: _lines,
-    QuestionType.LEVEL: _level,
-}
-
-
 _ERROR_MESSAGES: dict[str, Any] = {
     "choice": _l("Choose one of the options."),
     "number": _l("Enter a number."),
@@ -205,6 +171,9 @@ _ERROR_MESSAGES: dict[str, Any] = {
     "max_length": _l("Enter at most %(limit)s characters (you entered %(length)s)."),
     "date": _l("Enter a date as YYYY-MM-DD."),
     "url": _l("Enter full web addresses starting with http:// or https://, one per line."),
+    "urls": _l("Enter at most %(limit)s web addresses."),
+    "url_length": _l("Enter web addresses of at most %(limit)s characters each."),
+    "control": _l("Remove the control characters (such as NUL) from this answer."),
     "level": _l("Choose a level from 0 to 4."),
     "not_applicable": _l("This question cannot be answered “not applicable”."),
 }
@@ -221,13 +190,6 @@ def answer_error_message(error: AnswerError) -> str:
     return str(template) % params
 
 
-def yes_no_choices(question: Question) -> list[tuple[str, str]]:
-    choices = [("yes", _("Yes"))]
-    if question.type is QuestionType.YES_NO_PARTIAL:
-        choices.append(("partial", _("Partially")))
-    return [*choices, ("no", _("No"))]
-
-
 def _with_na(question: Question, choices: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
     return [*choices, (NOT_APPLICABLE, _("Not applicable"))] if question.not_applicable else choices
 
@@ -236,58 +198,37 @@ def _select_choices(options: list[tuple[Any, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in options]
 
 
-def _choice_labels(question: Question, lang: str) -> list[tuple[Any, str]]:
-    return [(c.id, c.label.get(lang)) for c in question.choices or ()]
-
-
-def _level_labels(question: Question, _lang: str) -> list[tuple[Any, str]]:
-    return [(str(n), _("Level %(n)s", n=n)) for n in sorted(question.levels or {})]
-
-
-def _radio(choices: Callable[[Question, str], list[tuple[Any, str]]]) -> _FieldMaker:
-    def make(question: Question, lang: str, kwargs: dict[str, Any]) -> Field:
-        options = _with_na(question, choices(question, lang))
-        return AnswerRadioField(choices=_select_choices(options), **kwargs)
-
-    return make
+def _options(question: Question, lang: str) -> list[tuple[Any, str]]:
+    return TYPES[question.type].form_choices(question, lang, _)
 
 
 _FieldMaker = Callable[[Question, str, dict[str, Any]], Field]
 
-_FIELD_MAKERS: dict[QuestionType, _FieldMaker] = {
-    QuestionType.YES_NO: _radio(lambda q, _lang: yes_no_choices(q)),
-    QuestionType.YES_NO_PARTIAL: _radio(lambda q, _lang: yes_no_choices(q)),
-    QuestionType.SINGLE_CHOICE: _radio(_choice_labels),
-    QuestionType.LEVEL: _radio(_level_labels),
-    QuestionType.MULTI_CHOICE: lambda q, lang, kw: CheckboxesField(
-        choices=_select_choices(_choice_labels(q, lang)), validate_choice=False, **kw
+#: The form field of each kind a question type names (`QuestionKind.field`): the one place the
+#: app maps question types to WTForms.
+FIELD_MAKERS: dict[str, _FieldMaker] = {
+    "radio": lambda q, lang, kw: AnswerRadioField(
+        choices=_select_choices(_with_na(q, _options(q, lang))), **kw
     ),
-    QuestionType.NUMBER: lambda _q, _lang, kw: StringField(
-        render_kw={"inputmode": "decimal"}, **kw
+    "checkboxes": lambda q, lang, kw: CheckboxesField(
+        choices=_select_choices(_options(q, lang)), validate_choice=False, **kw
     ),
-    QuestionType.DATE: lambda _q, _lang, kw: StringField(widget=DateInput(), **kw),
-    QuestionType.URL: lambda _q, _lang, kw: TextAreaField(
-        render_kw={"rows": 2, "dir": "ltr"}, **kw
-    ),
-    QuestionType.TEXT: lambda _q, _lang, kw: TextAreaField(render_kw={"rows": 4}, **kw),
+    "number": lambda _q, _lang, kw: StringField(render_kw={"inputmode": "decimal"}, **kw),
+    "date": lambda _q, _lang, kw: StringField(widget=DateInput(), **kw),
+    "lines": lambda _q, _lang, kw: TextAreaField(render_kw={"rows": 2, "dir": "ltr"}, **kw),
+    "textarea": lambda _q, _lang, kw: TextAreaField(render_kw={"rows": 4}, **kw),
 }
 
 
 def _field(question: Question, lang: str) -> Field:
     description = question.help.get(lang) if question.help else ""
     kwargs: dict[str, Any] = {"label": question.text.get(lang), "description": description}
-    return _FIELD_MAKERS[question.type](question, lang, kwargs)
+    return FIELD_MAKERS[TYPES[question.type].field](question, lang, kwargs)
 
 
 def _has_na_box(question: Question) -> bool:
     """Types without a radio list get a separate "not applicable" tick box."""
-    radio = (
-        QuestionType.YES_NO,
-        QuestionType.YES_NO_PARTIAL,
-        QuestionType.SINGLE_CHOICE,
-        QuestionType.LEVEL,
-    )
-    return question.not_applicable and question.type not in radio
+    return question.not_applicable and TYPES[question.type].field != "radio"
 
 
 #: Form classes by definition digest, section, language and the questions they hold (none: all
@@ -336,10 +277,8 @@ def form_data_for(values: dict[str, Any], questions: tuple[Question, ...]) -> di
         value = values.get(question.id)
         if value == NOT_APPLICABLE and _has_na_box(question):
             data[question.id + NA_SUFFIX] = True
-        elif question.type is QuestionType.URL and value:
-            data[question.id] = "\n".join(value)
-        elif question.type is QuestionType.MULTI_CHOICE and value:
-            data[question.id] = list(value)
-        elif value is not None:
-            data[question.id] = str(value) if not isinstance(value, str) else value
+        elif value == NOT_APPLICABLE:
+            data[question.id] = value
+        elif value is not None and value != ():
+            data[question.id] = TYPES[question.type].to_form(value)
     return data

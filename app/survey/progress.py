@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
 
 from questionnaires.answers import AnswerValue
-from questionnaires.conditions import Visibility
-from questionnaires.schema import (
-    NOT_APPLICABLE,
-    Definition,
-    EvidenceRule,
-    Question,
-    QuestionType,
-    Section,
-    condition_references,
-)
-
-T = TypeVar("T")
+from questionnaires.plan import compiled
+from questionnaires.schema import NOT_APPLICABLE, Definition, EvidenceRule, Question, Section
+from questionnaires.types import TYPES
 
 
 @dataclass(frozen=True)
@@ -43,65 +33,27 @@ class Problem:
     kind: str  # "answer_required" or "evidence_required"
 
 
-#: What is derived from a definition once (by object: definitions in use are shared, see
-#: `campaign_definition`). Bounded, for callers that parse definitions of their own.
-_MAX_DERIVED = 256
-_derived: dict[tuple[int, str], tuple[Definition, Any]] = {}
-
-
-def _once(definition: Definition, key: str, build: Callable[[], T]) -> T:
-    entry = _derived.get((id(definition), key))
-    if entry is None or entry[0] is not definition:
-        if len(_derived) >= _MAX_DERIVED:
-            _derived.clear()
-        entry = _derived[id(definition), key] = (definition, build())
-    return cast(T, entry[1])
-
-
-def _visibility(definition: Definition) -> tuple[Visibility, tuple[str, ...]]:
-    """The definition's `show_if` rules compiled, with its question ids in document order."""
-
-    def build() -> tuple[Visibility, tuple[str, ...]]:
-        pairs = [(q.id, q.show_if) for q in definition.questions()]
-        return Visibility(pairs), tuple(qid for qid, _ in pairs)
-
-    return _once(definition, "visibility", build)
-
-
 def visible_ids(definition: Definition, values: Mapping[str, AnswerValue]) -> frozenset[str]:
-    """The questions shown for `values`: `questionnaires.conditions.visible_question_ids`,
-    without compiling the definition's conditions again on every call.
+    """The questions shown for `values`, by the definition's compiled plan.
 
     Right for every question whose scope (`section_scope`) `values` covers.
     """
-    visibility, question_ids = _visibility(definition)
-    hidden = visibility.hidden(values)
-    return frozenset(qid for qid in question_ids if qid not in hidden)
+    return compiled(definition).visible(values)
 
 
 def section_scope(definition: Definition, section: Section) -> frozenset[str]:
     """The questions whose answers decide what a section's page shows: its own, and those its
     conditions read, and those theirs read, and so on. A page reads these answers only."""
-
-    def build() -> frozenset[str]:
-        scope: set[str] = set()
-        todo = [q.id for q in section.questions()]
-        while todo:
-            question_id = todo.pop()
-            if question_id not in scope:
-                scope.add(question_id)
-                condition = definition.question_index[question_id].show_if
-                todo.extend(condition_references(condition) if condition is not None else ())
-        return frozenset(scope)
-
-    return _once(definition, f"scope:{section.id}", build)
+    return compiled(definition).section_scope(section.id)
 
 
 def progress_of(
     section: Section, values: Mapping[str, AnswerValue], visible: frozenset[str]
 ) -> SectionProgress:
     """One section's figures; `values` and `visible` must cover its scope (`section_scope`)."""
-    shown = [q for q in section.questions() if q.id in visible]
+    shown = [
+        q for q in section.questions() if q.id in visible and TYPES[q.type].counts_toward_progress
+    ]
     required = [q for q in shown if q.required]
     return SectionProgress(
         section_id=section.id,
@@ -121,37 +73,12 @@ def section_progress(
 
 
 def is_positive(question: Question, value: AnswerValue | None) -> bool:
-    """Whether an answer claims something that evidence should back.
-
-    Yes and partial, a choice worth something, a number reaching a scoring threshold, a level of 2
-    or more (level 1 is "implicit": nothing written down exists to show), or any answer to an
-    unscored question.
-    """
+    """Whether an answer claims something that evidence should back: its type decides (yes and
+    partial, a choice worth something, a number reaching a scoring threshold, a level of 2 or
+    more, any answer to a text, date or URL question)."""
     if value is None or value == NOT_APPLICABLE:
         return False
-    check = _POSITIVE.get(question.type)
-    return check(question, value) if check is not None else True
-
-
-def _choice_positive(question: Question, chosen: Any) -> bool:
-    ids = [chosen] if isinstance(chosen, str) else chosen
-    return any((c := question.choice(v)) is not None and c.score > 0 for v in ids)
-
-
-def _number_positive(question: Question, value: Any) -> bool:
-    if not question.thresholds:
-        return True
-    return any(value >= t.min and t.score > 0 for t in question.thresholds)
-
-
-_POSITIVE: dict[QuestionType, Callable[[Question, Any], bool]] = {
-    QuestionType.YES_NO: lambda _q, v: v == "yes",
-    QuestionType.YES_NO_PARTIAL: lambda _q, v: v in ("yes", "partial"),
-    QuestionType.SINGLE_CHOICE: _choice_positive,
-    QuestionType.MULTI_CHOICE: _choice_positive,
-    QuestionType.NUMBER: _number_positive,
-    QuestionType.LEVEL: lambda _q, v: v >= 2,
-}
+    return TYPES[question.type].is_positive(question, value)
 
 
 def evidence_required(question: Question, value: AnswerValue | None) -> bool:

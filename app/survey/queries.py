@@ -15,7 +15,13 @@ from app.campaigns.operations import is_open
 from app.permissions import may_edit_submission, submissions_in_scope
 from app.survey import operations
 from app.survey.models import Answer, Evidence, Submission
-from app.survey.progress import Problem, progress_of, section_progress, visible_ids
+from app.survey.progress import (
+    Problem,
+    progress_of,
+    section_progress,
+    section_scope,
+    visible_ids,
+)
 from questionnaires.answers import AnswerValue
 from questionnaires.schema import Definition, Section
 
@@ -87,6 +93,7 @@ def section_context(
         "section": section,
         "answers": answers,
         "visible": visible,
+        "earlier_answers": earlier_answers(definition, section, values, visible),
         "progress": progress_of(section, values, visible),
         "evidence": {
             q.id: [e for e in answers[q.id].evidence if not e.is_deleted]
@@ -94,6 +101,20 @@ def section_context(
             if q.id in answers
         },
     }
+
+
+def earlier_answers(
+    definition: Definition,
+    section: Section,
+    values: Mapping[str, AnswerValue],
+    visible: frozenset[str],
+) -> dict[str, AnswerValue]:
+    """The answers of other sections that the section's conditions read (directly or through
+    other conditions), those shown only: the page's script starts from them, so it shows and
+    hides questions as the server does."""
+    own = {q.id for q in section.questions()}
+    scope = section_scope(definition, section)
+    return {qid: values[qid] for qid in sorted(scope - own) if qid in visible and qid in values}
 
 
 def get_evidence(submission: Submission, evidence_id: int) -> Evidence | None:

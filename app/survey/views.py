@@ -50,6 +50,7 @@ from app.transactions import Mode, begin_writing, transaction
 from app.web import send_attachment
 from questionnaires.answers import AnswerValue, is_http_url
 from questionnaires.schema import Definition, Question, Section
+from questionnaires.types.base import MAX_URL_LENGTH
 
 
 def _load(submission_id: int, check: Callable[[User, Submission], bool]) -> tuple[Submission, User]:
@@ -251,6 +252,10 @@ def _apply_evidence_actions(
             _add_file(submission, question, upload, user)
         link = request.form.get(f"link:{question.id}", "").strip()
         if link:
+            if len(link) > MAX_URL_LENGTH:
+                raise EvidenceProblemError(
+                    _("The link is too long: at most %(limit)s characters.", limit=MAX_URL_LENGTH)
+                )
             if not is_http_url(link):
                 raise EvidenceProblemError(
                     _("The link must be a full web address starting with http:// or https://.")

@@ -254,8 +254,9 @@ class LiveServer:
         parts = re.split(r"\{\w+\}", self.ui(lang, message))
         return re.compile(".+".join(re.escape(part) for part in parts))
 
-    def seed(self, focal_points: int = 1) -> Seed:
-        """A country with its focal points and an open campaign on DEFINITION, committed."""
+    def seed(self, focal_points: int = 1, definition: dict[str, Any] | None = None) -> Seed:
+        """A country with its focal points and an open campaign on `definition` (DEFINITION
+        unless given), committed."""
         with self.app.app_context():
             codes = next(_COUNTRIES, None)
             country: Any = (
@@ -267,7 +268,7 @@ class LiveServer:
             title = f"Cybersecurity self-assessment {2025 + next(_CAMPAIGN_NUMBERS)}"
             today = dt.datetime.now(dt.UTC).date()
             campaign = create_campaign(
-                definition_from_json(DEFINITION),
+                definition_from_json(definition or DEFINITION),
                 title,
                 today - dt.timedelta(days=1),
                 today + dt.timedelta(days=30),

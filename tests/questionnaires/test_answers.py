@@ -252,3 +252,73 @@ def test_unreadable_file(tmp_path: Path) -> None:
     path.write_bytes("country: \xe9".encode("latin-1"))
     with pytest.raises(AnswersFileError, match="cannot read the file"):
         load_answers_file(path)
+
+
+# --- Bounds every answer keeps, whatever its definition declares ---
+
+
+def test_urls_are_kept_distinct_in_order_and_their_number_is_bounded() -> None:
+    from questionnaires.types.base import MAX_URL_LENGTH, MAX_URLS
+
+    q = question("url")
+    urls = [f"https://example.org/{n}" for n in range(MAX_URLS)]
+    assert normalize(q, urls) == tuple(urls)
+    assert normalize(q, [*urls[:-2], urls[0], f" {urls[1]} "]) == tuple(urls[:-2])
+    assert normalize(q, [urls[2], urls[0], urls[2]]) == (urls[2], urls[0])
+    with pytest.raises(AnswerError) as too_many:
+        normalize(q, [*urls, "https://example.org/one-more"])
+    assert (too_many.value.code, too_many.value.params) == ("urls", {"limit": MAX_URLS})
+    with pytest.raises(AnswerError) as too_long:
+        normalize(q, "https://example.org/" + "a" * MAX_URL_LENGTH)
+    assert too_long.value.code == "url_length"
+    assert not is_http_url("https://example.org/" + "a" * MAX_URL_LENGTH)
+    assert not is_http_url("https://example.org/\x00")
+
+
+def test_forty_thousand_urls_are_refused_without_reading_them_all() -> None:
+    import time
+
+    many = [f"https://example.org/{n}" for n in range(40_000)]
+    started = time.perf_counter()
+    with pytest.raises(AnswerError):
+        normalize(question("url"), many)
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x07", "\x1b[31m", "\x7f", "\x85", "\ud800"])
+def test_control_characters_are_refused_in_text(bad: str) -> None:
+    with pytest.raises(AnswerError) as problem:
+        normalize(question("text"), f"before{bad}after")
+    assert problem.value.code == "control"
+
+
+def test_line_breaks_and_tabs_are_text() -> None:
+    assert normalize(question("text"), " one\n\ttwo\r\nthree ") == "one\n\ttwo\r\nthree"
+
+
+def test_text_has_a_default_maximum_a_definition_may_change() -> None:
+    from questionnaires.types.base import MAX_TEXT_LENGTH
+
+    assert normalize(question("text"), "x" * MAX_TEXT_LENGTH) == "x" * MAX_TEXT_LENGTH
+    with pytest.raises(AnswerError) as problem:
+        normalize(question("text"), "x" * (MAX_TEXT_LENGTH + 1))
+    assert problem.value.params == {"limit": MAX_TEXT_LENGTH, "length": MAX_TEXT_LENGTH + 1}
+    with pytest.raises(AnswerError):
+        normalize(question("text", max_length=10), "x" * 11)
+
+
+def test_numbers_stay_within_the_safe_range_unless_narrowed() -> None:
+    from questionnaires.types.base import MAX_NUMBER
+
+    q = question("number", scored=False)
+    assert normalize(q, MAX_NUMBER) == MAX_NUMBER
+    assert normalize(q, -MAX_NUMBER) == -MAX_NUMBER
+    for beyond in (1e25, 10**25, -1e16):
+        with pytest.raises(AnswerError) as problem:
+            normalize(q, beyond)
+        assert problem.value.code in ("min", "max")
+    # A definition narrows the range; it cannot widen it.
+    assert normalize(question("number", scored=False, max=10), 10) == 10
+    with pytest.raises(AnswerError) as problem:
+        normalize(question("number", scored=False, max=1e20), 1e16)
+    assert problem.value.params == {"limit": MAX_NUMBER}

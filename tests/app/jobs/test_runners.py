@@ -143,6 +143,31 @@ def test_a_scorecard_that_cannot_be_rendered_fails_the_job(app: Flask, seeded: S
     assert state["path"] is None
 
 
+def test_a_scorecard_that_cannot_be_rendered_is_left_out_and_the_rest_is_packed(
+    app: Flask, seeded: Seeded
+) -> None:
+    job_id = request(app, seeded, "ar")
+    france, kenya = seeded.published["FRA"], seeded.published["KEN"]
+
+    def add_a_missing_submission() -> None:
+        job = operations.get_job(job_id)
+        assert job is not None
+        job.parameters = {**job.parameters, "submission_ids": [france, 999999, kenya]}
+        job.progress_total = 3
+
+    in_app(app, add_a_missing_submission)
+    runner = LocalRunner(1)
+    try:
+        runner.run(app, job_id)
+    finally:
+        runner.shutdown()
+    state = job_state(app, job_id)
+    assert state["status"] is JobStatus.DONE, state["error"]
+    assert sorted(entries(state["path"])) == [ENTRY.format(i, "ar") for i in ("FRA", "KEN")]
+    left_out = in_app(app, lambda: operations.get_job(job_id).parameters["left_out"])  # type: ignore[union-attr]
+    assert left_out == [999999]
+
+
 def test_a_worker_process_that_dies_fails_the_job(
     app: Flask, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -267,3 +267,27 @@ def test_recent_downloads_are_listed_for_those_who_may_see_them(
     html = client.get("/downloads/scorecards").get_data(as_text=True)
     assert f'href="/downloads/{everyone.id}"' in html
     assert f'href="/downloads/{reviewers_only.id}"' not in html
+
+
+@pytest.mark.usefixtures("no_csrf", "app_context")
+def test_a_job_that_left_out_a_scorecard_says_which_country(
+    client: Any, campaign: Any, published: list[Any], runner: RecordingRunner
+) -> None:
+    admin = UserFactory(admin=True)
+    login(client, admin)
+    job_id = job_id_of(ask(client, campaign, "en"))
+    operations.start_job(job_id)
+    path = operations.result_folder(job_id) / "scorecards-test.zip"
+    path.write_bytes(b"PK\x05\x06" + bytes(18))
+    left_out = published[0]
+    operations.finish_job(job_id, path, [left_out.id])
+    data = client.get(f"/downloads/{job_id}/status").json
+    assert data["status"] == "done"
+    assert data["message"] == (
+        "Ready: 1 of 2 scorecards in one ZIP file; the others could not be prepared."
+    )
+    html = client.get(f"/downloads/{job_id}").get_data(as_text=True)
+    assert "Download the ZIP file" in html
+    assert "Left out of the ZIP file" in html
+    assert f"<li>{left_out.country.name('en')}</li>" in html
+    assert f"<li>{published[1].country.name('en')}</li>" not in html

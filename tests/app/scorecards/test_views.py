@@ -140,3 +140,18 @@ def test_published_scorecards_are_for_every_signed_in_user(
     pdf = get(client, f"/scorecards/{theirs.id}/scorecard-en.pdf")
     assert pdf.status_code == 200
     assert "Draft, not validated" not in Pdf(pdf.data).text
+
+
+def test_a_stored_number_beyond_the_maximum_never_breaks_a_scorecard(
+    client: Any, submission: Any, focal_point: Any, isolated_cache: Path
+) -> None:
+    # Stored before the app kept numbers within ±1e15: the scorecard treats it as unanswered.
+    give_answers(submission, {"technical.cirt.exists": "yes", "technical.cirt.staff": 10**25})
+    login(client, focal_point)
+    preview = client.get(f"/scorecards/{submission.id}/?lang=en")
+    assert preview.status_code == 200
+    assert "10000000000000000000000000" not in preview.get_data(as_text=True)
+    pdf = client.get(f"/scorecards/{submission.id}/scorecard-en.pdf")
+    assert pdf.status_code == 200
+    assert pdf.get_data().startswith(b"%PDF")
+    pdf.close()

@@ -82,3 +82,37 @@ def test_the_page_and_autosave_apply_a_chain_of_conditions_from_an_earlier_secti
         headers={"Accept": "application/json", "X-CSRFToken": hidden["csrf_token"]},
     )
     assert saved.get_json()["progress"]["total"] == 4
+
+
+def _earlier_answers(page: str) -> dict[str, Any]:
+    import html
+    import json
+    import re
+
+    match = re.search(r'<form[^>]*id="section-form"[^>]*data-answers="([^"]*)"', page, re.S)
+    return json.loads(html.unescape(match.group(1))) if match else {}
+
+
+def test_the_page_gives_its_script_the_earlier_answers_its_conditions_read(
+    client: Any, submission: Any, focal_point: Any
+) -> None:
+    login(client, focal_point)
+    technical = f"/survey/{submission.id}/technical"
+    assert _earlier_answers(page_form(client, technical)[0]) == {}
+    _save_legal(
+        client, submission, **{"legal.law.exists": "yes", "legal.law.adopted": "2020-05-01"}
+    )
+    assert _earlier_answers(page_form(client, technical)[0]) == {
+        "legal.law.adopted": "2020-05-01",
+        "legal.law.exists": "yes",
+    }
+    # Another date shows nothing else on the page (the staff question stays shown), yet the
+    # page kept from before must not be served: the script would read the old date.
+    law = {"legal.law.exists": "yes", "legal.law.adopted": "2021-06-02"}
+    _save_legal(client, submission, **law)
+    page = page_form(client, technical)[0]
+    assert not _staff_hidden(page)
+    assert _earlier_answers(page)["legal.law.adopted"] == "2021-06-02"
+    # A hidden question's answer is no answer to the script either (nor to the server).
+    _save_legal(client, submission, **{**law, "legal.law.exists": "no"})
+    assert _earlier_answers(page_form(client, technical)[0]) == {"legal.law.exists": "no"}
