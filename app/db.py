@@ -44,6 +44,19 @@ NAMING_CONVENTION = {
 }
 
 
+#: The largest value of an INTEGER column (ids, versions) on every database the app runs on.
+MAX_INTEGER = 2**31 - 1
+
+
+def parse_integer(text: str) -> int | None:
+    """`text` as a whole number an INTEGER column can hold, or None: ASCII digits only (`"²"`
+    and other digits of Unicode are not numbers here), no sign, at most `MAX_INTEGER`."""
+    if not (0 < len(text) <= 10 and text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= MAX_INTEGER else None
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

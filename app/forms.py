@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import SUBMIT_METHODS
+from werkzeug.datastructures import ImmutableMultiDict
 
 
 def _strip(value: Any) -> Any:
@@ -12,9 +15,17 @@ def _strip(value: Any) -> Any:
 
 
 class AppForm(FlaskForm):
-    """CSRF-protected form; every string field is stripped of surrounding white space."""
+    """CSRF-protected form; every string field is stripped of surrounding white space.
 
-    class Meta:
+    The app's forms are sent by browsers as form data; a JSON body (which Flask-WTF would read
+    as the form's data, whatever its shape) counts as no data at all."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            if request.is_json and not request.form and not request.files:
+                return ImmutableMultiDict() if request.method in SUBMIT_METHODS else None
+            return super().wrap_formdata(form, formdata)
+
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             filters = unbound_field.kwargs.get("filters", [])
             if _strip not in filters:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Flask,
@@ -23,7 +24,9 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter, Map
 
+from app.db import MAX_INTEGER
 from app.extensions import login_manager
 from app.i18n import _
 
@@ -51,7 +54,17 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every URL: at most what an INTEGER column holds, so an id past it is
+    simply not found (404) instead of overflowing the database's integer."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_INTEGER)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = RowIdConverter  # before any blueprint adds its rules
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(RequestEntityTooLarge, _too_large)

@@ -20,9 +20,10 @@ def load_user(session_id: str) -> User | None:
     A session made before the password changed carries the old fingerprint and is signed out.
     """
     user_id, _sep, fingerprint = session_id.partition(":")
-    if not user_id.isdigit() or not fingerprint:
+    number = db.parse_integer(user_id)
+    if number is None or not fingerprint:
         return None
-    user = db.session.scalar(_USER, {"user_id": int(user_id)})
+    user = db.session.scalar(_USER, {"user_id": number})
     if user is None or not user.is_active:
         return None
     if not hmac.compare_digest(user.credentials_fingerprint, fingerprint):

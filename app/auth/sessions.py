@@ -48,8 +48,7 @@ class UserSession(Model):
 
 def _user_id(session: ServerSideSession) -> int | None:
     """The user id in Flask-Login's `<id>:<fingerprint>` (see `User.get_id`)."""
-    user_id = str(session.get("_user_id") or "").partition(":")[0]
-    return int(user_id) if user_id.isdigit() else None
+    return db.parse_integer(str(session.get("_user_id") or "").partition(":")[0])
 
 
 class _Timeouts:

@@ -24,6 +24,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.local import LocalProxy
 
 from app.auth.models import User
+from app.db import parse_integer
 from app.i18n import _, _l, current_language
 from app.permissions import (
     Permission,
@@ -225,7 +226,7 @@ def _base_versions(questions: tuple[Question, ...]) -> dict[str, int]:
     versions = {}
     for question in questions:
         raw = request.form.get(f"v:{question.id}", "0")
-        versions[question.id] = int(raw) if raw.isdigit() else 0
+        versions[question.id] = parse_integer(raw) or 0
     return versions
 
 
@@ -279,9 +280,10 @@ def _add_file(submission: Submission, question: Question, upload: FileStorage, u
 
 
 def _evidence_of(submission: Submission, evidence_id: str | int) -> Evidence:
-    if not str(evidence_id).isdigit():
+    number = parse_integer(str(evidence_id))
+    if number is None:
         abort(404)
-    evidence = queries.get_evidence(submission, int(evidence_id))
+    evidence = queries.get_evidence(submission, number)
     if evidence is None:
         abort(404)
     return evidence
