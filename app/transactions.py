@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any, ParamSpec, TypeVar
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 
 from app import db
 
@@ -200,8 +200,6 @@ def _open_request_unit() -> None:
 
 
 def _view_function() -> Callable[..., Any] | None:
-    from flask import current_app
-
     return current_app.view_functions.get(request.endpoint or "")
 
 

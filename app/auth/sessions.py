@@ -191,13 +191,13 @@ def renew() -> None:
     session.clear()
     session.sid = interface._generate_sid(interface.sid_length)
     session.modified = True
+    interface.remove_expired()  # at each sign-in and sign-out: the table never grows for long
 
 
 def end() -> None:
     """End the current session for good: its data and id are gone from the store; what the
     response still says (a flashed message) goes into a new, signed-out one."""
     renew()
-    _interface().remove_expired()
 
 
 def end_sessions_of(user_id: int) -> None:
