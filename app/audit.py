@@ -11,8 +11,7 @@ from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from app import db
-from app.countries.models import enum_column
-from app.db import Model, model_repr, utcnow
+from app.db import Model, enum_column, model_repr, utcnow
 
 logger = logging.getLogger(__name__)
 

@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, cast
 
 from flask import Flask, current_app, has_app_context
@@ -15,6 +16,7 @@ from sqlalchemy import (
     ColumnElement,
     DateTime,
     Engine,
+    Enum,
     MetaData,
     String,
     any_,
@@ -83,6 +85,19 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 #: JSON everywhere, JSONB on PostgreSQL (indexable, compact).
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def enum_column(enum: type[StrEnum], name: str) -> Enum:
+    """Enums stored as their values in a VARCHAR with a named CHECK, the same on every database."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum),
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
 
 
 class Model(DeclarativeBase):

@@ -101,7 +101,7 @@ def may_answer(user: User, submission: Submission) -> bool:
 def may_edit_submission(user: User, submission: Submission) -> bool:
     """Answers and evidence can be changed now: by those who answer for the country, while the
     submission is a draft of an open campaign. Everyone else who may read it sees it read-only."""
-    from app.survey.operations import is_editable
+    from app.survey.editing import is_editable
 
     return may_answer(user, submission) and is_editable(submission)
 

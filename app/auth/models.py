@@ -8,8 +8,8 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.countries.models import Country, enum_column
-from app.db import Model, model_repr, utcnow
+from app.countries.models import Country
+from app.db import Model, enum_column, model_repr, utcnow
 
 
 class Role(StrEnum):

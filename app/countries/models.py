@@ -3,10 +3,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 from babel import Locale
-from sqlalchemy import CheckConstraint, Enum, String
+from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Model, model_repr
+from app.db import Model, enum_column, model_repr
 
 
 class Region(StrEnum):
@@ -23,19 +23,6 @@ class Region(StrEnum):
 class ItuStatus(StrEnum):
     MEMBER = "member"
     OBSERVER = "observer"
-
-
-def enum_column(enum: type[StrEnum], name: str) -> Enum:
-    """Enums stored as their values in a VARCHAR with a named CHECK, the same on every database."""
-    return Enum(
-        enum,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=max(len(m.value) for m in enum),
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
 
 
 class Country(Model):

@@ -23,7 +23,7 @@ from app.campaigns.models import Campaign
 from app.countries.models import Country
 from app.jobs import operations
 from app.jobs.models import Job, JobKind, JobStatus
-from app.jobs.runners import PartialFailure, Plan, Step, enqueue_after_commit
+from app.jobs.runners import PartialFailure, Plan, Step, enqueue_after_commit, register_planner
 from app.jobs.worker import task_context
 from app.survey.models import Submission
 from app.transactions import reading, transactional
@@ -110,6 +110,9 @@ def plan(job: Job, chunk_size: int) -> Plan:
         for i in range(0, len(ids), chunk_size)
     ]
     return Plan(job.id, steps, Step(assemble, (job.id,)))
+
+
+register_planner(JobKind.BULK_SCORECARDS, plan, preload=("app.scorecards.operations",))
 
 
 def _in_transaction(func: Callable[..., R], *args: Any) -> R:

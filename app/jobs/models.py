@@ -10,8 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.countries.models import enum_column
-from app.db import Model, model_repr, utcnow
+from app.db import Model, enum_column, model_repr, utcnow
 
 
 class JobKind(StrEnum):

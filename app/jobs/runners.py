@@ -3,6 +3,9 @@ local process pool otherwise. Both run a job's steps on every core they have.
 
 A runner receives a job id once the job's transaction has committed (`enqueue_after_commit`),
 reads the job's plan (chunks of ids, then a final step) and hands the steps to its workers.
+
+Runners know no kind of job: the module that defines one (`app.jobs.bulk`) registers its planner
+here (`register_planner`) when it is imported, and imports this module, never the other way.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any, Protocol
 from flask import Flask, current_app
 
 from app.jobs import operations
-from app.jobs.models import JobKind
+from app.jobs.models import Job, JobKind
 from app.jobs.worker import init_worker, worker_settings
 from app.transactions import after_commit, transactional
 
@@ -67,6 +70,23 @@ class Plan:
     final: Step | None = None
 
 
+#: A job's plan from the job and the number of items a step takes.
+Planner = Callable[[Job, int], Plan]
+
+#: The planner of each kind of job, and the modules a pool's workers load before their first
+#: task (the job's tasks and the code they run), as registered by the modules defining them.
+_planners: dict[JobKind, Planner] = {}
+_preload: list[str] = []
+
+
+def register_planner(kind: JobKind, planner: Planner, *, preload: tuple[str, ...] = ()) -> None:
+    """Plan jobs of this kind with `planner`; a pool's workers load its module and `preload`."""
+    _planners[kind] = planner
+    for module in (planner.__module__, *preload):
+        if module not in _preload:
+            _preload.append(module)
+
+
 class Runner(Protocol):
     def submit(self, app: Flask, job_id: int) -> None:
         """Start the job in the background (called after the job's transaction committed)."""
@@ -104,13 +124,10 @@ def enqueue_after_commit(job_id: int) -> None:
 
 def load_plan(job_id: int, chunk_size: int) -> Plan | None:
     """The job's steps, or None if it is gone or no longer queued or running."""
-    from app.jobs import bulk
-
-    planners = {JobKind.BULK_SCORECARDS: bulk.plan}
     job = operations.get_job(job_id)
     if job is None or not job.is_active:
         return None
-    return planners[job.kind](job, chunk_size)
+    return _planners[job.kind](job, chunk_size)
 
 
 # --- The local process pool ---
@@ -120,7 +137,7 @@ def pool_context() -> multiprocessing.context.BaseContext:
     """forkserver: workers start from a clean process that has imported the rendering code
     once, never from a fork of a web process with its threads and database connections."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["app.jobs.bulk", "app.scorecards.operations"])
+    context.set_forkserver_preload(list(_preload))
     return context
 
 

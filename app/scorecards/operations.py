@@ -25,9 +25,8 @@ from app.scorecards import cache, rendering
 from app.scorecards.context import EarlierResult, Place, ScorecardData, build_scorecard
 from app.scorecards.rendering import PreviewLinks
 from app.survey.models import Answer, Submission, SubmissionStatus
-from app.survey.operations import answer_values, evidence_counts, load_answers
+from app.survey.queries import submission_answers, values_by_submission
 from app.transactions import reading
-from questionnaires.answers import AnswerValue
 from scoring import Benchmark, Profile, benchmark, score
 
 logger = logging.getLogger(__name__)
@@ -166,12 +165,11 @@ def preview_html(submission: Submission, lang: str, links: PreviewLinks) -> str:
 
 def scorecard_data(submission: Submission) -> ScorecardData:
     """Everything one scorecard shows, as primitives: answers, evidence, country, benchmarks."""
-    definition = campaign_definition(submission.campaign)
-    rows = load_answers(submission)
+    answers = submission_answers(submission)
     return ScorecardData(
-        definition=definition,
-        answers=answer_values(definition, rows),
-        evidence=frozenset(qid for qid, count in evidence_counts(rows).items() if count),
+        definition=campaign_definition(submission.campaign),
+        answers=answers.values,
+        evidence=answers.evidence,
         country=_place(submission.country),
         campaign=submission.campaign.title,
         status=submission.status.value,
@@ -237,21 +235,10 @@ def _compute_benchmark(
     campaign: Campaign, rows: list[tuple[int, int, dt.datetime, str, str]]
 ) -> Benchmark:
     definition = campaign_definition(campaign)
-    answers = _answers_of([sid for sid, *_ in rows])
+    values = values_by_submission({sid: definition for sid, *_ in rows})  # one query
     region_of = {iso3: region for _, _, _, iso3, region in rows}
-    profiles = [
-        score(definition, answer_values(definition, answers.get(sid, {})), country=iso3)
-        for sid, _, _, iso3, _ in rows
-    ]
+    profiles = [score(definition, values.get(sid, {}), country=iso3) for sid, _, _, iso3, _ in rows]
     return benchmark(profiles, lambda p: region_of.get(p.country or ""))
-
-
-def _answers_of(submission_ids: list[int]) -> dict[int, dict[str, Answer]]:
-    """The answer rows of these submissions, in one query."""
-    grouped: dict[int, dict[str, Answer]] = {}
-    for row in db.session.scalars(select(Answer).where(Answer.submission_id.in_(submission_ids))):
-        grouped.setdefault(row.submission_id, {})[row.question_id] = row
-    return grouped
 
 
 # --- The change since an earlier campaign ---
@@ -281,5 +268,4 @@ def earlier_result(submission: Submission) -> EarlierResult | None:
 
 def _profile(submission: Submission) -> Profile:
     definition = campaign_definition(submission.campaign)
-    values: dict[str, AnswerValue] = answer_values(definition, load_answers(submission))
-    return score(definition, values, country=submission.country.iso3)
+    return score(definition, submission_answers(submission).values, country=submission.country.iso3)

@@ -22,7 +22,7 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup
 
-from app.survey.operations import AnswerRecord, EvidenceRecord
+from app.survey.queries import AnswerRecord, EvidenceRecord
 from questionnaires.schema import Question, Section
 
 FragmentKey = tuple[Any, ...]

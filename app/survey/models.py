@@ -9,8 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.campaigns.models import Campaign
-from app.countries.models import Country, enum_column
-from app.db import JSONType, Model, model_repr, utcnow
+from app.countries.models import Country
+from app.db import JSONType, Model, enum_column, model_repr, utcnow
 
 
 class SubmissionStatus(StrEnum):

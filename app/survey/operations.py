@@ -1,37 +1,41 @@
 """Filling in a submission: saving answers without losing anyone's work, evidence, submitting.
 
-Views, the API and the demo data all call these; they flush but never commit.
+Views, the API and the demo data all call these; they flush but never commit. What they read,
+they read through `queries`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask import current_app
-from sqlalchemy import Select, and_, bindparam, inspect, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit, db
 from app.audit import AuditKind
 from app.auth.models import User
-from app.campaigns.operations import campaign_definition, is_open
 from app.db import utcnow
 from app.survey import storage
+from app.survey.editing import is_editable
 from app.survey.models import Answer, Evidence, EvidenceKind, Submission, SubmissionStatus
 from app.survey.progress import Problem, submission_problems
-from questionnaires.answers import AnswerError, AnswerValue, normalize_answer
-from questionnaires.schema import Definition, Question
+from app.survey.queries import (
+    SUBMISSION_WITH_CAMPAIGN,
+    answer_values,
+    definition_of,
+    evidence_counts,
+    load_answers,
+    upload_folder,
+)
+from questionnaires.answers import AnswerValue
+from questionnaires.schema import Question
 
 logger = logging.getLogger(__name__)
-
-EDITABLE_STATUSES = frozenset({SubmissionStatus.DRAFT, SubmissionStatus.RETURNED})
 
 
 class NotEditableError(Exception):
@@ -56,131 +60,6 @@ class ConflictError(Exception):
         super().__init__(", ".join(c.question_id for c in conflicts))
 
 
-def is_editable(submission: Submission) -> bool:
-    return submission.status in EDITABLE_STATUSES and is_open(submission.campaign)
-
-
-def load_answers(submission: Submission, *, evidence: bool = True) -> dict[str, Answer]:
-    """Every answer row of the submission with its evidence, in two queries (one without).
-
-    The evidence is fetched by submission and handed to its answers here, which is what
-    `selectinload` does, at a fraction of the cost (it lists every answer's id in the query).
-    Without `evidence` (saving, counting answers), `Answer.evidence` is left to load on access.
-    """
-    rows = db.session.scalars(select(Answer).where(Answer.submission_id == submission.id)).all()
-    if not evidence:
-        return {row.question_id: row for row in rows}
-    items = db.session.scalars(
-        select(Evidence)
-        .join(Evidence.answer)
-        .where(Answer.submission_id == submission.id)
-        .order_by(Evidence.id)  # the order of `Answer.evidence`
-    )
-    by_answer: dict[int, list[Evidence]] = {row.id: [] for row in rows}
-    for item in items:
-        by_answer.get(item.answer_id, []).append(item)
-    for row in rows:
-        if "evidence" not in inspect(row).dict:  # loaded already: kept, as a loader would
-            set_committed_value(row, "evidence", by_answer[row.id])
-    return {row.question_id: row for row in rows}
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceRecord:
-    """A piece of evidence as a page lists it."""
-
-    id: int
-    kind: EvidenceKind
-    url: str | None
-    original_name: str | None
-    size: int | None
-    is_deleted: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerRecord:
-    """A stored answer as a page shows it: read as plain rows, without the ORM's bookkeeping,
-    which costs a page of a hundred answers more than rendering it does."""
-
-    id: int
-    submission_id: int
-    question_id: str
-    version: int
-    updated_dt: datetime
-    value: Any
-    evidence: list[EvidenceRecord]
-
-
-def _answer_rows(dialect: str) -> Select[Any]:
-    return (
-        select(
-            Answer.id,
-            Answer.question_id,
-            Answer.version,
-            Answer.updated_dt,
-            Answer.value,
-            Evidence.id.label("evidence_id"),
-            Evidence.kind,
-            Evidence.url,
-            Evidence.original_name,
-            Evidence.size,
-        )
-        .outerjoin(
-            Evidence,
-            and_(
-                Evidence.answer_id == Answer.id,
-                db.is_among(Answer.question_id, "evidence_of", dialect),
-                Evidence.is_deleted.is_(False),
-            ),
-        )
-        .where(
-            Answer.submission_id == bindparam("submission_id"),
-            db.is_among(Answer.question_id, "question_ids", dialect),
-        )
-        .order_by(Answer.id, Evidence.id)
-    )
-
-
-#: Built once per kind of database: a statement's construction and cache key cost more than
-#: running it again.
-_ANSWER_ROWS = {dialect: _answer_rows(dialect) for dialect in ("sqlite", "postgresql")}
-
-
-def read_answers(
-    submission: Submission, question_ids: Collection[str], evidence_of: Collection[str]
-) -> dict[str, AnswerRecord]:
-    """The submission's answers to `question_ids`, for showing, with the evidence still attached
-    to those in `evidence_of`: one query, an answer's row repeated per item of evidence."""
-    rows = db.session.execute(
-        _ANSWER_ROWS[db.session.get_bind().dialect.name],
-        {
-            "submission_id": submission.id,
-            "question_ids": list(question_ids),
-            "evidence_of": list(evidence_of),
-        },
-    )
-    answers: dict[str, AnswerRecord] = {}
-    for r in rows:
-        record = answers.get(r.question_id)
-        if record is None:
-            record = answers[r.question_id] = AnswerRecord(
-                r.id, submission.id, r.question_id, r.version, r.updated_dt, r.value, []
-            )
-        if r.evidence_id is not None:
-            record.evidence.append(
-                EvidenceRecord(r.evidence_id, r.kind, r.url, r.original_name, r.size)
-            )
-    return answers
-
-
-#: The submission with its campaign and country, which every survey page shows.
-_SUBMISSION = (
-    select(Submission)
-    .options(joinedload(Submission.campaign), joinedload(Submission.country))
-    .where(Submission.id == bindparam("submission_id"))
-)
-
-
 def reload_for_saving(
     submission: Submission, answers: dict[str, Answer], question_ids: Iterable[str]
 ) -> None:
@@ -188,7 +67,8 @@ def reload_for_saving(
     that read: the submission with its campaign (still editable?), and into `answers` the rows of
     `question_ids` (changed, or created, by someone meanwhile?). Two queries."""
     db.session.execute(
-        _SUBMISSION.execution_options(populate_existing=True), {"submission_id": submission.id}
+        SUBMISSION_WITH_CAMPAIGN.execution_options(populate_existing=True),
+        {"submission_id": submission.id},
     )
     rows = db.session.scalars(
         select(Answer)
@@ -196,31 +76,6 @@ def reload_for_saving(
         .execution_options(populate_existing=True)
     )
     answers.update({row.question_id: row for row in rows})
-
-
-def answer_values(
-    definition: Definition, answers: Mapping[str, Answer] | Mapping[str, AnswerRecord]
-) -> dict[str, AnswerValue]:
-    """Stored values in their normal form (JSON turned tuples into lists), unanswered left out.
-
-    A stored value that no longer fits its question (it cannot happen through the app) is left
-    out and logged rather than breaking the page.
-    """
-    values: dict[str, AnswerValue] = {}
-    for question_id, row in answers.items():
-        question = definition.question_index.get(question_id)
-        if question is None or row.value is None:
-            continue
-        try:
-            value = normalize_answer(question, row.value)
-        except AnswerError:
-            logger.warning(
-                "Stored answer %s of submission %s is invalid", question_id, row.submission_id
-            )
-            continue
-        if value is not None:
-            values[question_id] = value
-    return values
 
 
 def _to_json(value: AnswerValue | None) -> Any:
@@ -425,15 +280,6 @@ def _clean_name(filename: str) -> str:
     return name[-255:]
 
 
-def upload_folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"])
-
-
-def evidence_path(evidence: Evidence) -> Path:
-    assert evidence.storage_key is not None  # noqa: S101 - only file evidence has a path
-    return storage.path_for(upload_folder(), evidence.storage_key)
-
-
 class SubmissionIncompleteError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
@@ -468,16 +314,3 @@ def submit(submission: Submission, user: User) -> bool:
         meta={"revision": submission.revision},
     )
     return True
-
-
-def evidence_counts(answers: Mapping[str, Answer]) -> dict[str, int]:
-    return {qid: sum(1 for e in row.evidence if not e.is_deleted) for qid, row in answers.items()}
-
-
-def get_submission(submission_id: int) -> Submission | None:
-    """The submission with its campaign and country, which every survey page shows, in one query."""
-    return db.session.scalar(_SUBMISSION, {"submission_id": submission_id})
-
-
-def definition_of(submission: Submission) -> Definition:
-    return campaign_definition(submission.campaign)

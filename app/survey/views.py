@@ -55,7 +55,7 @@ from questionnaires.types.base import MAX_URL_LENGTH
 
 
 def _load(submission_id: int, check: Callable[[User, Submission], bool]) -> tuple[Submission, User]:
-    submission = operations.get_submission(submission_id)
+    submission = queries.get_submission(submission_id)
     if submission is None:
         abort(404)
     return submission, authorize_submission(check, submission)
@@ -104,14 +104,14 @@ class _Page:
     @classmethod
     def load(cls, submission: Submission, user: User, section_id: str, *, saving: bool) -> _Page:
         """The section's page; with `saving`, its answers as rows that can be changed."""
-        definition = operations.definition_of(submission)
+        definition = queries.definition_of(submission)
         current = _section(definition, section_id)
         form_class = _form_class(submission, definition, current)
         answers: Mapping[str, Any]
         if saving:
-            answers = operations.load_answers(submission)
+            answers = queries.load_answers(submission)
         else:
-            answers = operations.read_answers(
+            answers = queries.read_answers(
                 submission,
                 section_scope(definition, current),
                 evidence_of=[q.id for q in form_class.questions],
@@ -172,7 +172,7 @@ class _Page:
 def section(submission_id: int, section_id: str) -> ResponseReturnValue:
     submission, user = _load(submission_id, may_read_submission)
     page = _Page.load(submission, user, section_id, saving=request.method == "POST")
-    values = operations.answer_values(page.definition, page.answers)
+    values = queries.answer_values(page.definition, page.answers)
     if request.method == "GET":
         # Built when a question block is rendered, not when every block comes from the cache.
         form = LocalProxy(
@@ -302,7 +302,7 @@ def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
     plain rows: only the answers sent are loaded to be changed).
     """
     submission, user = _load(submission_id, may_answer)
-    definition = operations.definition_of(submission)
+    definition = queries.definition_of(submission)
     section = _section(definition, section_id)
     sent = frozenset(q.id for q in section.questions() if f"v:{q.id}" in request.form)
     if not sent:
@@ -317,7 +317,7 @@ def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
         return jsonify(error="invalid", errors=errors), 422
     versions = _base_versions(form_class.questions)
     scope = section_scope(definition, section)
-    stored = operations.answer_values(definition, operations.read_answers(submission, scope, ()))
+    stored = queries.answer_values(definition, queries.read_answers(submission, scope, ()))
     begin_writing()
     answers: dict[str, Answer] = {}
     try:
@@ -328,7 +328,7 @@ def autosave(submission_id: int, section_id: str) -> ResponseReturnValue:
     except NotEditableError:
         return jsonify(error="locked", message=_("This submission can no longer be changed.")), 409
     new_versions = {qid: saved[qid].version for qid in sent if qid in saved}
-    values_now = _with_saved(stored, operations.answer_values(definition, saved), sent)
+    values_now = _with_saved(stored, queries.answer_values(definition, saved), sent)
     progress = progress_of(section, values_now, visible_ids(definition, values_now))
     progress_bar = get_template_attribute("_macros/survey.html", "progress_bar")
     return jsonify(
@@ -366,7 +366,7 @@ def download_evidence(submission_id: int, evidence_id: int) -> ResponseReturnVal
     if evidence.storage_key is None:
         abort(404)
     return send_attachment(
-        operations.evidence_path(evidence),
+        queries.evidence_path(evidence),
         evidence.original_name or "evidence",
         evidence.content_type or "application/octet-stream",
     )

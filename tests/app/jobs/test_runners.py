@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 
 from app.jobs import bulk, operations, runners
-from app.jobs.models import Job, JobStatus
+from app.jobs.models import Job, JobKind, JobStatus
 from app.jobs.runners import BROKEN_POOL_ERROR, LocalRunner, Plan, RQRunner, Step
 from tests.app.jobs.committed import Seeded, committed_app, in_app, seed
 from tests.app.jobs.rq_support import REDIS_URL, rq_queue
@@ -77,6 +77,14 @@ def entries(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as zf:
         assert zf.testzip() is None
         return {name: zf.read(name) for name in zf.namelist()}
+
+
+def test_each_kind_of_job_registers_its_planner_with_the_runners() -> None:
+    # Runners import no kind of job (an import contract in pyproject.toml): the module defining
+    # one registers its planner, and the modules a pool's workers load first, on import.
+    assert set(runners._planners) == set(JobKind)
+    assert runners._planners[JobKind.BULK_SCORECARDS] is bulk.plan
+    assert runners._preload == ["app.jobs.bulk", "app.scorecards.operations"]
 
 
 def test_the_local_pool_renders_every_scorecard_and_packs_the_zip(

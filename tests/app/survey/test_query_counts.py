@@ -19,7 +19,7 @@ from sqlalchemy import event, select
 from app import db
 from app.campaigns.operations import create_campaign
 from app.demo.answers import generate_answers
-from app.survey import operations
+from app.survey import operations, queries
 from app.survey.models import Submission
 from questionnaires.answers import parse_answers
 from questionnaires.loader import get_definition
@@ -121,7 +121,7 @@ def test_the_pillar_page_and_autosave_take_as_many_queries_for_thirty_answers_as
     counts = {}
     for size, country in zip((1, 30), countries, strict=True):
         case = answered(country, national, size)
-        assert len(operations.load_answers(case.submission)) == size
+        assert len(queries.load_answers(case.submission)) == size
         client = app.test_client()
         login(client, case.focal_point)
         url = f"/survey/{case.submission.id}/{PILLAR}"
