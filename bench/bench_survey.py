@@ -75,7 +75,7 @@ class Plan:
     value: str  # the stored answer; each save sends the other one
 
 
-def prepare(url: str, config: dict[str, Any]) -> list[Plan]:
+def prepare(url: str, config: dict[str, Any], clients: int = CLIENTS) -> list[Plan]:
     """Migrate, load the demo data and add one focal point per client, spread over the six
     demo countries whose drafts are still open; each client gets a question of its own."""
     from tests.support.database import upgrade
@@ -86,12 +86,12 @@ def prepare(url: str, config: dict[str, Any]) -> list[Plan]:
 
     app = create_app(config)
     with app.app_context():
-        plans = transactional(_add_clients)()
+        plans = transactional(_add_clients)(clients)
     db.dispose(app)
     return plans
 
 
-def _add_clients() -> list[Plan]:
+def _add_clients(count: int) -> list[Plan]:
     from sqlalchemy import select
 
     from app import db
@@ -118,7 +118,7 @@ def _add_clients() -> list[Plan]:
     )
     password_hash = hash_password(PASSWORD)
     plans = []
-    for index in range(CLIENTS):
+    for index in range(count):
         iso3 = DEMO_FOCAL_POINTS[index % len(DEMO_FOCAL_POINTS)]
         country = get_country(iso3)
         assert country is not None  # noqa: S101 - synced by load_demo_data
@@ -405,13 +405,8 @@ class Client:
         return response
 
     async def sign_in(self) -> None:
-        form = await self.send("GET", "/sign-in")
-        token = _CSRF.search(form.text)
-        data = {"email": self.plan.email, "password": PASSWORD}
-        data["csrf_token"] = token.group(1) if token else ""
-        signed_in = await self.send("POST", "/sign-in", data)
-        if signed_in.status != 302:
-            raise RuntimeError(f"{self.plan.email} could not sign in ({signed_in.status})")
+        """Sign in, then read the CSRF token and the answer's version from the pillar page."""
+        await self.authenticate(PASSWORD)
         page = await self.send("GET", self.page)
         token = _CSRF.search(page.text)
         versions = dict(_VERSION.findall(page.text))
@@ -419,6 +414,15 @@ class Client:
             raise RuntimeError(f"{self.plan.email}: unexpected pillar page ({page.status})")
         self.csrf = token.group(1)
         self.version = int(versions[self.plan.question_id])
+
+    async def authenticate(self, password: str) -> None:
+        form = await self.send("GET", "/sign-in")
+        token = _CSRF.search(form.text)
+        data = {"email": self.plan.email, "password": password}
+        data["csrf_token"] = token.group(1) if token else ""
+        signed_in = await self.send("POST", "/sign-in", data)
+        if signed_in.status != 302:
+            raise RuntimeError(f"{self.plan.email} could not sign in ({signed_in.status})")
 
     async def view_page(self) -> int:
         return (await self.send("GET", self.page)).status

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -14,11 +15,12 @@ from scoring import score
 SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "bench_scoring.py"
 
 
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_scoring", SCRIPT)
+def load_script(path: Path = SCRIPT) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
     spec.loader.exec_module(module)
     return module
 
@@ -37,3 +39,20 @@ def test_answer_sets_are_full_valid_and_reproducible() -> None:
         assert set(answers) == visible_question_ids(definition, answers)
         totals.add(round(score(definition, answers).total))
     assert len(totals) > 10  # varied
+
+
+def test_downloads_go_round_every_draft_in_every_language() -> None:
+    # bench_downloads.py imports bench_survey.py from its own folder.
+    folder = SCRIPT.parent
+    if "bench_survey" not in sys.modules:
+        load_script(folder / "bench_survey.py")
+    bench = load_script(folder / "bench_downloads.py")
+    drafts = [3, 5, 8, 13, 21, 34]
+    targets = bench.render_targets(drafts, offset=0)
+    assert len(set(targets)) == len(targets) == len(drafts) * len(bench.LANGUAGES)
+    # Neither the draft nor the language repeats from one download to the next, around the end.
+    following = targets[1:] + targets[:1]
+    for (draft, lang), (next_draft, next_lang) in zip(targets, following, strict=True):
+        assert draft != next_draft
+        assert lang != next_lang
+    assert bench.render_targets(drafts, offset=18) == targets[18:] + targets[:18]
