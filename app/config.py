@@ -44,6 +44,7 @@ class Settings(BaseModel):
     MAIL_SENDER: str = "cybermaturity@localhost"
     BASE_URL: str = "http://127.0.0.1:5000"  # links in e-mail; never taken from the Host header
     SURVEY_FRAGMENT_CACHE_MB: int = Field(default=64, ge=0)  # rendered questions, per worker
+    SCORECARD_RENDER_PROCESSES: int | None = Field(default=None, ge=0, le=64)  # None: per core
     SESSION_IDLE_MINUTES: int = Field(default=60, ge=1, le=7 * 24 * 60)
     SESSION_MAX_HOURS: int = Field(default=12, ge=1, le=30 * 24)
     TESTING: bool = False

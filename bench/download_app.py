@@ -1,8 +1,9 @@
 """The app as bench_downloads.py serves it: unchanged, plus a stand-in for the PDF renderer.
 
 A scorecard download whose query string carries `bench-sleep=SECONDS` does everything a real
-download does (the read-only unit, the cache look-up, the data of the render), then sleeps for
-that long instead of rendering and sends a small stand-in file, which it does not store. It
+download does (the read-only unit, the cache look-up, the data of the render when it renders in
+the request), then sleeps for that long instead of rendering (in the request, or instead of
+waiting for the render pool) and sends a small stand-in file, which it does not store. It
 holds what a render holds for as long, without using a core: if saves wait on a download that
 sleeps, they wait on something it holds (a lock, a connection, a thread), not on the CPU. Every
 other request, downloads without the parameter included, runs the app's own code.
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `app` from the checkout, as bench_survey.py's servers import it
 
 from app import create_app as create_real_app  # noqa: E402 - once the checkout is importable
-from app.scorecards import operations  # noqa: E402
+from app.scorecards import operations, renderer  # noqa: E402
 
 #: A small but valid PDF: one empty page.
 STAND_IN = (
@@ -33,6 +34,7 @@ STAND_IN = (
 )
 
 _render = operations.PreparedPdf.file
+_render_in_pool = renderer.RenderPool.render
 
 
 def create_app() -> Flask:
@@ -48,5 +50,13 @@ def create_app() -> Flask:
         time.sleep(min(10.0, float(seconds)))
         return stand_in
 
+    def render(pool: renderer.RenderPool, submission_id: int, lang: str) -> Path:
+        seconds = request.args.get("bench-sleep")
+        if seconds is None:
+            return _render_in_pool(pool, submission_id, lang)
+        time.sleep(min(10.0, float(seconds)))
+        return stand_in
+
     setattr(operations.PreparedPdf, "file", file)  # noqa: B010 - mypy refuses a method assigned
+    setattr(renderer.RenderPool, "render", render)  # noqa: B010
     return app

@@ -44,6 +44,8 @@ def app_config(migrated_database: str, instance_path: Path) -> dict[str, Any]:
         "INSTANCE_PATH": instance_path,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SESSION_COOKIE_SECURE": False,  # the test client speaks plain HTTP
+        # Render in the request: a render pool's workers would not see the test's transaction.
+        "SCORECARD_RENDER_PROCESSES": 0,
     }
 
 

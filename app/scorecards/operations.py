@@ -129,13 +129,14 @@ class PreparedPdf:
         return path
 
 
-def prepare_pdf(submission: Submission, lang: str) -> PreparedPdf:
-    """The cached PDF of the submission in `lang` if there is one, else what renders it."""
+def prepare_pdf(submission: Submission, lang: str, *, read_data: bool = True) -> PreparedPdf:
+    """The cached PDF of the submission in `lang` if there is one, else what renders it (its
+    data is read only with `read_data`: a render pool's worker reads it itself)."""
     key = cache_key(submission, lang)
     found = cache.lookup(key)
     if found is not None:
         return PreparedPdf(key, found, None)
-    return PreparedPdf(key, None, scorecard_data(submission))
+    return PreparedPdf(key, None, scorecard_data(submission) if read_data else None)
 
 
 def cache_key(submission: Submission, lang: str) -> cache.CacheKey:

@@ -7,7 +7,7 @@ user. Others get the sign-in page, a 403, or (another country's unpublished scor
 
 from __future__ import annotations
 
-from flask import abort, g, request, send_from_directory, url_for
+from flask import abort, current_app, g, request, send_from_directory, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -16,6 +16,7 @@ from app.i18n import LANGUAGES, current_language, language_name
 from app.pdf import ASSET_FOLDER
 from app.permissions import authorize_submission, may_read_scorecard, may_read_submission
 from app.scorecards import operations
+from app.scorecards.renderer import render_pool
 from app.scorecards.rendering import PreviewLinks
 from app.survey.models import Submission
 from app.transactions import Mode, reading, transaction
@@ -68,11 +69,14 @@ def _rendered_now(_response: object) -> bool:
 @transaction(Mode.NONE)  # a render takes seconds: no transaction or connection is held meanwhile
 def download_pdf(submission_id: int, lang: str) -> ResponseReturnValue:
     """The cached PDF; rendered first when the submission changed since the last download."""
+    pool = render_pool(current_app)
     with reading():
         submission = _load(submission_id)
-        pdf = operations.prepare_pdf(submission, lang)
+        pdf = operations.prepare_pdf(submission, lang, read_data=pool is None)
         name = f"scorecard-{submission.campaign_id}-{submission.country.iso3}-{lang}.pdf"
     g.scorecard_rendered = pdf.needs_rendering
+    if pdf.needs_rendering and pool is not None:
+        return send_attachment(pool.render(submission_id, lang), name, "application/pdf")
     return send_attachment(pdf.file(), name, "application/pdf")
 
 

@@ -7,6 +7,7 @@ one whose mode changes, fails `test_every_route_runs_in_its_listed_mode` until i
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -200,3 +201,44 @@ def test_a_scorecard_renders_holding_no_transaction_or_connection(
         assert response.data.startswith(b"%PDF")
         response.close()
     assert held == [(False, 0)]
+
+
+def test_a_download_that_must_render_is_rendered_in_a_worker_process_of_lower_priority(
+    tmp_path: Path, worker_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendering in the web process would hold its interpreter lock for seconds, and every other
+    request that process serves would wait for it."""
+    from app.auth.models import Role
+    from app.auth.operations import create_user
+    from app.scorecards import rendering
+    from app.scorecards.renderer import RENDER_NICENESS, render_pool
+    from app.transactions import transactional
+    from tests.app.conftest import login
+    from tests.app.jobs.committed import seed
+    from tests.factories import DEFAULT_PASSWORD
+
+    def not_here(*_args: Any) -> bytes:
+        raise AssertionError("rendered in the web process")
+
+    monkeypatch.setattr(rendering, "render_scorecard_pdf", not_here)
+    with database.committed_app(
+        tmp_path, f"pool_{worker_id}", SCORECARD_RENDER_PROCESSES=1
+    ) as test_app:
+        seeded = seed(test_app, published=("FRA",))
+        with test_app.app_context():
+            transactional(create_user)("reviewer@example.org", DEFAULT_PASSWORD, Role.REVIEWER)
+        client = test_app.test_client()
+        login(client, SimpleNamespace(email="reviewer@example.org"))
+        url = f"/scorecards/{seeded.published['FRA']}/scorecard-ar.pdf"
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.data.startswith(b"%PDF")
+        response.close()
+        pool = render_pool(test_app)
+        assert pool is not None
+        workers = list(getattr(pool._pool, "_processes", {}))
+        assert len(workers) == 1
+        assert os.getpriority(os.PRIO_PROCESS, workers[0]) >= RENDER_NICENESS
+        again = client.get(url)  # cached now: read in the request, no render anywhere
+        assert again.data == response.data
+        again.close()

@@ -327,6 +327,7 @@ def live_server(
             "INSTANCE_PATH": tmp_path_factory.mktemp("live-instance"),
             "SECRET_KEY": "browser-test-secret-key-not-for-production",
             "SESSION_COOKIE_SECURE": False,  # plain HTTP on the loopback interface
+            "SCORECARD_RENDER_PROCESSES": 0,
         }
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)

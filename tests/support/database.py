@@ -6,6 +6,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from flask import Flask
@@ -50,9 +51,10 @@ def downgrade(url: str, revision: str) -> None:
 
 
 @contextlib.contextmanager
-def committed_app(folder: Path, name: str) -> Iterator[Flask]:
+def committed_app(folder: Path, name: str, **settings: Any) -> Iterator[Flask]:
     """An app on a new, migrated database and instance folder of its own, where requests and
-    units of work commit for real (no shared test transaction around them)."""
+    units of work commit for real (no shared test transaction around them). Scorecards render
+    in the request unless `settings` say otherwise."""
     from app import create_app, db
 
     with empty_database(os.environ.get("TEST_DATABASE_URL"), folder, name) as url:
@@ -64,9 +66,14 @@ def committed_app(folder: Path, name: str) -> Iterator[Flask]:
                 "INSTANCE_PATH": folder / "instance",
                 "SECRET_KEY": "test-secret-key-not-for-production",
                 "SESSION_COOKIE_SECURE": False,
+                "SCORECARD_RENDER_PROCESSES": 0,
+                **settings,
             }
         )
         try:
             yield app
         finally:
+            pool = app.extensions.get("scorecard_renderer")
+            if pool is not None:
+                pool.shutdown()
             db.dispose(app)
