@@ -14,6 +14,7 @@ from flask.globals import app_ctx
 from sqlalchemy import (
     JSON,
     ColumnElement,
+    Connection,
     DateTime,
     Engine,
     Enum,
@@ -273,14 +274,11 @@ def end_reading() -> None:
 
 
 @contextmanager
-def separate_unit(*, read_only: bool = False) -> Iterator[Session]:
+def separate_unit() -> Iterator[Session]:
     """A short unit of work on a session of its own, beside the request's (which may not have
     begun yet, or has ended): for what lives outside the request's transaction, as the stored
     browser sessions do."""
     unit = session.session_factory()
-    if read_only:
-        unit.info[READ_ONLY] = True
-        unit.expire_on_commit = False
     try:
         yield unit
         unit.commit()
@@ -289,6 +287,18 @@ def separate_unit(*, read_only: bool = False) -> Iterator[Session]:
         raise
     finally:
         unit.close()
+
+
+@contextmanager
+def read_connection() -> Iterator[Connection]:
+    """A connection for one quick read beside the request's unit, without an ORM session: one
+    from the read-only pool, or the test's own when a test bound the sessions to one."""
+    bound = session.session_factory.kw.get("bind")
+    if isinstance(bound, Connection):
+        yield bound
+        return
+    with current_app.extensions["database_engine_read_only"].connect() as connection:
+        yield connection
 
 
 def init_app(app: Flask) -> None:

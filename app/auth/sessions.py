@@ -17,7 +17,7 @@ from flask import Flask, Request, Response
 from flask import session as flask_session
 from flask_session.base import ServerSideSession, ServerSideSessionInterface
 from flask_session.redis import RedisSessionInterface
-from sqlalchemy import ForeignKey, LargeBinary, String, delete, select
+from sqlalchemy import ForeignKey, LargeBinary, String, bindparam, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import db
@@ -49,6 +49,11 @@ class UserSession(Model):
 def _user_id(session: ServerSideSession) -> int | None:
     """The user id in Flask-Login's `<id>:<fingerprint>` (see `User.get_id`)."""
     return db.parse_integer(str(session.get("_user_id") or "").partition(":")[0])
+
+
+_SESSION_DATA = select(UserSession.data).where(
+    UserSession.id == bindparam("sid"), UserSession.expires_dt > bindparam("now")
+)
 
 
 class _Timeouts:
@@ -95,12 +100,9 @@ class DatabaseSessionInterface(_Timeouts, ServerSideSessionInterface):
         self.idle, self.max_age = idle, max_age
 
     def _retrieve_session_data(self, store_id: str) -> dict[str, Any] | None:
-        with db.separate_unit(read_only=True) as unit:
-            data = unit.scalar(
-                select(UserSession.data).where(
-                    UserSession.id == store_id, UserSession.expires_dt > utcnow()
-                )
-            )
+        # Every request reads its session: a plain connection and a statement built once.
+        with db.read_connection() as connection:
+            data = connection.scalar(_SESSION_DATA, {"sid": store_id, "now": utcnow()})
         return self.serializer.decode(data) if data is not None else None
 
     def _delete_session(self, store_id: str) -> None:
