@@ -141,6 +141,19 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def process_pool(
+    app: Flask, workers: int, initializer: Callable[..., None] = init_worker
+) -> concurrent.futures.ProcessPoolExecutor:
+    """Worker processes started from the forkserver, each building `app`'s twin once
+    (`initializer` gets its settings and the log level)."""
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=pool_context(),
+        initializer=initializer,
+        initargs=(worker_settings(app), logging.getLogger().getEffectiveLevel()),
+    )
+
+
 class LocalRunner:
     """A process pool with one worker per core. Jobs run one step per item, so the pool stays
     evenly busy; a coordinator (a thread in the web process, or the CLI itself) waits for the
@@ -234,12 +247,7 @@ class LocalRunner:
     def _executor(self, app: Flask) -> concurrent.futures.ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                self._pool = concurrent.futures.ProcessPoolExecutor(
-                    max_workers=self.max_workers,
-                    mp_context=pool_context(),
-                    initializer=init_worker,
-                    initargs=(worker_settings(app), logging.getLogger().getEffectiveLevel()),
-                )
+                self._pool = process_pool(app, self.max_workers)
             return self._pool
 
     def worker_pids(self) -> list[int]:

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from app.jobs.runners import pool_context
-from app.jobs.worker import init_worker, task_context, worker_settings
+from app.jobs.runners import process_pool
+from app.jobs.worker import init_worker, task_context
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +54,7 @@ class RenderPool:
     def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                self._pool = concurrent.futures.ProcessPoolExecutor(
-                    max_workers=self.processes,
-                    mp_context=pool_context(),
-                    initializer=_init_render_worker,
-                    initargs=(worker_settings(self.app), logging.getLogger().getEffectiveLevel()),
-                )
+                self._pool = process_pool(self.app, self.processes, _init_render_worker)
             return self._pool
 
     def shutdown(self, *, wait: bool = True) -> None:
