@@ -35,9 +35,11 @@ logger = logging.getLogger(__name__)
 #: code, the translations or WeasyPrint change.
 TEMPLATE_VERSION: str = rendering.TEMPLATE_VERSION
 
-#: Submissions whose figures are official: they feed the benchmarks and earlier-campaign
-#: comparisons, and their scorecards carry no watermark.
-OFFICIAL = (SubmissionStatus.VALIDATED, SubmissionStatus.PUBLISHED)
+#: Results every signed-in user may see: only these feed the benchmarks and the earlier-campaign
+#: comparison, so that no figure a scorecard shows (means, counts, quartiles, the change since
+#: an earlier campaign), alone or combined with others, gives away a result its reader may not
+#: see. A validated but unpublished result is its country's and the reviewers' only.
+PUBLIC = (SubmissionStatus.PUBLISHED,)
 
 #: Benchmarks by (campaign, definition, peers digest), computed once per process.
 _BENCHMARKS: OrderedDict[tuple[int, str, str], Benchmark | None] = OrderedDict()
@@ -194,7 +196,7 @@ def _as_of(submission: Submission) -> dt.date:
 
 
 def _peer_rows(campaign_id: int) -> list[tuple[int, int, dt.datetime, str, str]]:
-    """(submission id, revision, last change, ISO3, region) of the official submissions."""
+    """(submission id, revision, last change, ISO3, region) of the published submissions."""
     rows = db.session.execute(
         select(
             Submission.id,
@@ -204,7 +206,7 @@ def _peer_rows(campaign_id: int) -> list[tuple[int, int, dt.datetime, str, str]]
             Country.region,
         )
         .join(Country, Country.id == Submission.country_id)
-        .where(Submission.campaign_id == campaign_id, Submission.status.in_(OFFICIAL))
+        .where(Submission.campaign_id == campaign_id, Submission.status.in_(PUBLIC))
         .order_by(Submission.id)
     )
     return [(r[0], r[1], r[2], r[3], r[4].value) for r in rows]
@@ -216,8 +218,8 @@ def _peers_digest(rows: list[tuple[int, int, dt.datetime, str, str]]) -> str:
 
 
 def campaign_benchmark(campaign: Campaign) -> Benchmark | None:
-    """Regional and global figures over the campaign's validated and published submissions
-    (groups under three countries show none); None while there are none at all."""
+    """Regional and global figures over the campaign's published submissions (groups under
+    three countries show none); None while there are none at all."""
     rows = _peer_rows(campaign.id)
     if not rows:
         return None
@@ -246,7 +248,7 @@ def _compute_benchmark(
 
 
 def earlier_result(submission: Submission) -> EarlierResult | None:
-    """The country's official result in the most recent earlier campaign of the same
+    """The country's published result in the most recent earlier campaign of the same
     questionnaire (any version) in which it has one."""
     campaign = submission.campaign
     earlier = db.session.scalars(
@@ -256,7 +258,7 @@ def earlier_result(submission: Submission) -> EarlierResult | None:
             Campaign.questionnaire_id == campaign.questionnaire_id,
             Campaign.opens_on < campaign.opens_on,
             Submission.country_id == submission.country_id,
-            Submission.status.in_(OFFICIAL),
+            Submission.status.in_(PUBLIC),
         )
         .order_by(Campaign.opens_on.desc(), Campaign.id.desc())
         .options(joinedload(Submission.campaign))

@@ -41,13 +41,15 @@ def test_published_and_answered_submission_ids(app_context: None, campaign: Any)
     assert operations.all_submission_ids(campaign.id) == sorted([first.id, second.id])
 
 
-def test_benchmarks_need_three_official_results_in_a_group(app_context: None) -> None:
-    countries = [CountryFactory() for _ in range(MIN_GROUP_SIZE)]
+def test_benchmarks_need_three_published_results_in_a_group(app_context: None) -> None:
+    countries = [CountryFactory() for _ in range(MIN_GROUP_SIZE + 1)]
     today = dt.datetime.now(dt.UTC).date()
     campaign = new_campaign("Peers", today, today + dt.timedelta(days=9))
     assert operations.campaign_benchmark(campaign) is None
+    give_answers(submission_of(campaign, countries.pop()), ANSWERS, VALIDATED)  # counts nowhere
+    assert operations.campaign_benchmark(campaign) is None
     for country in countries[:-1]:
-        give_answers(submission_of(campaign, country), ANSWERS, VALIDATED)
+        give_answers(submission_of(campaign, country), ANSWERS, PUBLISHED)
     found = operations.campaign_benchmark(campaign)
     assert found is not None
     assert found.groups["europe"].countries == MIN_GROUP_SIZE - 1
@@ -59,14 +61,14 @@ def test_benchmarks_need_three_official_results_in_a_group(app_context: None) ->
     assert found.overall.countries == MIN_GROUP_SIZE
 
 
-def test_the_earlier_campaigns_official_result_is_compared(
+def test_the_earlier_campaigns_published_result_is_compared(
     app_context: None, country: Any, campaign: Any
 ) -> None:
     today = dt.datetime.now(dt.UTC).date()
     older = new_campaign("Older", today - dt.timedelta(days=800), today - dt.timedelta(days=700))
     old = new_campaign("Old", today - dt.timedelta(days=400), today - dt.timedelta(days=300))
-    give_answers(submission_of(older, country), ANSWERS, VALIDATED)
-    give_answers(submission_of(old, country), {"legal.law.exists": "no"})  # never validated
+    give_answers(submission_of(older, country), ANSWERS, PUBLISHED)
+    give_answers(submission_of(old, country), {"legal.law.exists": "no"}, VALIDATED)  # unpublished
     current = submission_of(campaign, country)
     earlier = operations.earlier_result(current)
     assert earlier is not None
