@@ -168,18 +168,29 @@ def test_a_get_cannot_write_unless_its_route_declares_it(lifecycle_app: Flask) -
     assert entries(lifecycle_app, "a GET declared to write") == 1
 
 
+def scorecard_to_download(test_app: Flask, lang: str) -> tuple[Any, str]:
+    """A signed-in reviewer's client and the URL of a published scorecard, on a committed app."""
+    from app.auth.models import Role
+    from app.auth.operations import create_user
+    from app.transactions import transactional
+    from tests.app.conftest import login
+    from tests.app.jobs.committed import seed
+    from tests.factories import DEFAULT_PASSWORD
+
+    seeded = seed(test_app, published=("FRA",))
+    with test_app.app_context():
+        transactional(create_user)("reviewer@example.org", DEFAULT_PASSWORD, Role.REVIEWER)
+    client = test_app.test_client()
+    login(client, SimpleNamespace(email="reviewer@example.org"))
+    return client, f"/scorecards/{seeded.published['FRA']}/scorecard-{lang}.pdf"
+
+
 def test_a_scorecard_renders_holding_no_transaction_or_connection(
     tmp_path: Path, worker_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An uncached PDF takes seconds to lay out: meanwhile other requests must not wait for this
     one's write lock (SQLite) or pooled connection (PostgreSQL)."""
-    from app.auth.models import Role
-    from app.auth.operations import create_user
     from app.scorecards import rendering
-    from app.transactions import transactional
-    from tests.app.conftest import login
-    from tests.app.jobs.committed import seed
-    from tests.factories import DEFAULT_PASSWORD
 
     held: list[tuple[bool, int]] = []
     render = rendering.render_scorecard_pdf
@@ -191,12 +202,8 @@ def test_a_scorecard_renders_holding_no_transaction_or_connection(
 
     monkeypatch.setattr(rendering, "render_scorecard_pdf", render_and_look)
     with database.committed_app(tmp_path, f"render_{worker_id}") as test_app:
-        seeded = seed(test_app, published=("FRA",))
-        with test_app.app_context():
-            transactional(create_user)("reviewer@example.org", DEFAULT_PASSWORD, Role.REVIEWER)
-        client = test_app.test_client()
-        login(client, SimpleNamespace(email="reviewer@example.org"))
-        response = client.get(f"/scorecards/{seeded.published['FRA']}/scorecard-en.pdf")
+        client, url = scorecard_to_download(test_app, "en")
+        response = client.get(url)
         assert response.status_code == 200
         assert response.data.startswith(b"%PDF")
         response.close()
@@ -208,14 +215,8 @@ def test_a_download_that_must_render_is_rendered_in_a_worker_process_of_lower_pr
 ) -> None:
     """Rendering in the web process would hold its interpreter lock for seconds, and every other
     request that process serves would wait for it."""
-    from app.auth.models import Role
-    from app.auth.operations import create_user
     from app.scorecards import rendering
     from app.scorecards.renderer import RENDER_NICENESS, render_pool
-    from app.transactions import transactional
-    from tests.app.conftest import login
-    from tests.app.jobs.committed import seed
-    from tests.factories import DEFAULT_PASSWORD
 
     def not_here(*_args: Any) -> bytes:
         raise AssertionError("rendered in the web process")
@@ -224,12 +225,7 @@ def test_a_download_that_must_render_is_rendered_in_a_worker_process_of_lower_pr
     with database.committed_app(
         tmp_path, f"pool_{worker_id}", SCORECARD_RENDER_PROCESSES=1
     ) as test_app:
-        seeded = seed(test_app, published=("FRA",))
-        with test_app.app_context():
-            transactional(create_user)("reviewer@example.org", DEFAULT_PASSWORD, Role.REVIEWER)
-        client = test_app.test_client()
-        login(client, SimpleNamespace(email="reviewer@example.org"))
-        url = f"/scorecards/{seeded.published['FRA']}/scorecard-ar.pdf"
+        client, url = scorecard_to_download(test_app, "ar")
         response = client.get(url)
         assert response.status_code == 200
         assert response.data.startswith(b"%PDF")
